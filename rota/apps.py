@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RotaConfig(AppConfig):
+    name = "rota"
+    verbose_name = "Rotas and on-call"

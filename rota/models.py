@@ -1,0 +1,566 @@
+"""Organisations, people, rotas and what changes who is on call.
+
+Models hold data and the rules a single row can check; the rules that combine
+rows (who is on call, generation, services) live in their own modules.
+All instants are stored in UTC; intervals are half-open ``[start, end)``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from rota.phones import normalise_uk_number, validate_uk_number
+
+ods_code_validator = RegexValidator(
+    r"^[A-Z0-9]{3,5}$", "An ODS code is 3 to 5 capital letters or digits, e.g. RXN or RXN02."
+)
+slug_help = "Lower-case letters, digits and hyphens; used in addresses and never changed."
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "ENG", "England"
+    WALES = "WLS", "Wales"
+    SCOTLAND = "SCT", "Scotland"
+    NORTHERN_IRELAND = "NIR", "Northern Ireland"
+
+
+def validate_weekdays(value: str) -> None:
+    days = [d for d in value.split(",") if d.strip()]
+    if not days or any(d.strip() not in "0123456" or len(d.strip()) != 1 for d in days):
+        raise ValidationError(
+            "Working days are weekday numbers separated by commas, Monday 0 to Sunday 6, "
+            "e.g. 0,1,2,3,4."
+        )
+
+
+class Network(models.Model):
+    """A group of trusts sharing rotas and pathways, with its own calendar."""
+
+    slug = models.SlugField(unique=True, help_text=slug_help)
+    name = models.CharField(max_length=200)
+    nation = models.CharField(
+        max_length=3,
+        choices=Nation.choices,
+        default=Nation.ENGLAND,
+        help_text="Whose bank holidays count as non-working days.",
+    )
+    working_day_start = models.TimeField(default="08:00")
+    working_day_end = models.TimeField(default="17:00")
+    working_weekdays = models.CharField(
+        max_length=13,
+        default="0,1,2,3,4",
+        validators=[validate_weekdays],
+        help_text="Weekday numbers, Monday 0 to Sunday 6.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(working_day_end__gt=models.F("working_day_start")),
+                name="network_working_day_ends_after_start",
+                violation_error_message="The working day must end after it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.working_day_start
+            and self.working_day_end
+            and self.working_day_end <= self.working_day_start
+        ):
+            raise ValidationError({"working_day_end": "The working day must end after it starts."})
+
+    @property
+    def weekday_numbers(self) -> frozenset[int]:
+        return frozenset(int(d) for d in self.working_weekdays.split(",") if d.strip())
+
+
+class ClosureDate(models.Model):
+    """An extra non-working day for a network (e.g. a local holiday)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="closure_dates")
+    date = models.DateField()
+    reason = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "date"], name="closure_date_once_per_network"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y}: {self.reason}"
+
+
+class Trust(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="trusts")
+    ods_code = models.CharField(max_length=5, unique=True, validators=[ods_code_validator])
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="sites")
+    ods_code = models.CharField(max_length=5, unique=True, validators=[ods_code_validator])
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=60, help_text="As said on the phone, e.g. Royal Preston."
+    )
+    switchboard = models.CharField(max_length=20, validators=[validate_uk_number])
+    has_ir_suite = models.BooleanField(default=False)
+    has_emergency_department = models.BooleanField(default=True)
+    has_obstetric_unit = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def network_id(self) -> int:
+        return self.trust.network_id
+
+
+class Clinician(models.Model):
+    name = models.CharField(max_length=200, help_text="As on the switchboard's call sheet.")
+    role = models.CharField(max_length=120, help_text="e.g. Consultant interventional radiologist.")
+    home_trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="clinicians")
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public (anyone)"
+    STAFF = "staff", "Staff (signed-in clinicians)"
+    SWITCHBOARD = "switchboard", "Switchboard and coordinators only"
+
+
+class ContactKind(models.TextChoices):
+    MOBILE = "mobile", "Mobile"
+    PHONE = "phone", "Direct line"
+    BLEEP = "bleep", "Bleep"
+    EXTENSION = "extension", "Extension"
+    EMAIL = "email", "Email"
+
+
+ROUTED_KINDS = {ContactKind.BLEEP, ContactKind.EXTENSION}
+NUMBER_KINDS = {ContactKind.MOBILE, ContactKind.PHONE}
+internal_number_validator = RegexValidator(
+    r"^[0-9]{2,6}$", "A bleep or extension is 2 to 6 digits, e.g. 2345."
+)
+
+
+class ContactMethod(models.Model):
+    """One way of reaching a clinician, and who may see it."""
+
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.CASCADE, related_name="contact_methods"
+    )
+    kind = models.CharField(max_length=10, choices=ContactKind.choices)
+    value = models.CharField(max_length=254)
+    visibility = models.CharField(max_length=12, choices=Visibility.choices)
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a bleep or extension: the site whose switchboard reaches it.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clinician", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind__in=["bleep", "extension"], site__isnull=False))
+                | (~Q(kind__in=["bleep", "extension"]) & Q(site__isnull=True)),
+                name="contact_site_only_for_bleep_or_extension",
+                violation_error_message=(
+                    "A bleep or extension needs the site whose switchboard reaches it; "
+                    "other contact methods have no site."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind in NUMBER_KINDS:
+            try:
+                self.value = normalise_uk_number(self.value)
+            except ValidationError as error:
+                errors["value"] = error.messages
+        elif self.kind in ROUTED_KINDS:
+            try:
+                internal_number_validator(self.value)
+            except ValidationError as error:
+                errors["value"] = error.messages
+            if not self.site_id:
+                errors["site"] = "Say which site's switchboard reaches this bleep or extension."
+        elif self.kind == ContactKind.EMAIL:
+            from django.core.validators import validate_email
+
+            try:
+                validate_email(self.value)
+            except ValidationError as error:
+                errors["value"] = error.messages
+        if self.kind not in ROUTED_KINDS and self.site_id:
+            errors["site"] = "Only a bleep or extension is reached through a site's switchboard."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Coverage(models.TextChoices):
+    ALWAYS = "always", "Always (24/7)"
+    IN_HOURS = "in_hours", "In hours"
+    OUT_OF_HOURS = "out_of_hours", "Out of hours"
+
+
+class Rota(models.Model):
+    """A named on-call duty, e.g. "LSC vascular IR consultant, out of hours"."""
+
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="rotas")
+    slug = models.SlugField(unique=True, help_text=slug_help)
+    name = models.CharField(max_length=200)
+    role = models.SlugField(max_length=60, help_text="Role tag, e.g. ir-consultant.")
+    based_at = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="based_rotas")
+    serves = models.ManyToManyField(
+        Site,
+        blank=True,
+        related_name="served_by_rotas",
+        help_text="Referring sites this rota serves; none means every site of the network.",
+    )
+    required_coverage = models.CharField(
+        max_length=12, choices=Coverage.choices, default=Coverage.ALWAYS
+    )
+    fallback = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fallback_for",
+        help_text="Whose answer is given when this rota has nobody on call.",
+    )
+    ask_for = models.CharField(
+        max_length=120,
+        help_text="What a caller asks the switchboard for, e.g. 'the on-call IR consultant'.",
+    )
+    history = HistoricalRecords(m2m_fields=[serves])
+
+    class Meta:
+        ordering = ["network", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.fallback_id and self.pk and self.fallback_id == self.pk:
+            errors["fallback"] = "A rota cannot be its own fallback."
+        if self.fallback_id and self.network_id and self.fallback.network_id != self.network_id:
+            errors["fallback"] = "The fallback rota must belong to the same network."
+        based_elsewhere = self.based_at_id and self.based_at.trust.network_id != self.network_id
+        if self.network_id and based_elsewhere:
+            errors["based_at"] = "The rota must be based at a site of its network."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Interval(models.Model):
+    """Abstract half-open ``[start, end)`` interval of instants."""
+
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The end must be after the start."})
+
+
+def end_after_start(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(end__gt=models.F("start")),
+        name=name,
+        violation_error_message="The end must be after the start.",
+    )
+
+
+class Cadence(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
+class DayFilter(models.TextChoices):
+    ALL = "all", "Every day"
+    WORKING = "working", "The network's working days"
+    NON_WORKING = "non_working", "Weekends, bank holidays and closures"
+
+
+class RotationPattern(models.Model):
+    """Participants taking turns, turned into shifts by ``rota.generation``.
+
+    Each qualifying day gets one shift from ``shift_start`` to ``shift_end``
+    (the next day when the end is not after the start), in Europe/London wall
+    time. The participant changes every ``every`` days or weeks, counted from
+    ``start_date``; weekly turns begin on ``start_date``'s weekday.
+    """
+
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="patterns")
+    name = models.CharField(max_length=120)
+    cadence = models.CharField(max_length=6, choices=Cadence.choices, default=Cadence.WEEKLY)
+    every = models.PositiveSmallIntegerField(
+        default=1, help_text="Hand over every N days or weeks."
+    )
+    shift_start = models.TimeField(help_text="Wall-clock start, Europe/London.")
+    shift_end = models.TimeField(help_text="Wall-clock end; at or before the start means next day.")
+    days = models.CharField(max_length=11, choices=DayFilter.choices, default=DayFilter.ALL)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Last day that gets a shift.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rota", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every__gte=1), name="pattern_every_at_least_one",
+                violation_error_message="Hand over at least every 1 day or week.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="pattern_end_date_not_before_start",
+                violation_error_message="The pattern cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rota}: {self.name}"
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The pattern cannot end before it starts."})
+
+
+class PatternParticipant(models.Model):
+    pattern = models.ForeignKey(
+        RotationPattern, on_delete=models.CASCADE, related_name="participants"
+    )
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pattern", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pattern", "position"], name="participant_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.clinician}"
+
+
+class ShiftKind(models.TextChoices):
+    ROTATION = "rotation", "Rotation"
+    MANUAL = "manual", "Manual"
+
+
+class Shift(Interval):
+    rota = models.ForeignKey(Rota, on_delete=models.PROTECT, related_name="shifts")
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="shifts")
+    kind = models.CharField(max_length=8, choices=ShiftKind.choices, default=ShiftKind.MANUAL)
+    pattern = models.ForeignKey(
+        RotationPattern, on_delete=models.SET_NULL, null=True, blank=True, related_name="shifts"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["rota", "start", "end"])]
+        constraints = [end_after_start("shift_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.rota}: {self.clinician} {self.start:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.start and self.end and self.rota_id and self.clinician_id):
+            return
+        if self.end <= self.start:
+            return
+        clash = (
+            Shift.objects.filter(
+                rota_id=self.rota_id,
+                clinician_id=self.clinician_id,
+                start__lt=self.end,
+                end__gt=self.start,
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                f"{self.clinician} is already on this rota from {_local(clash.start)} "
+                f"to {_local(clash.end)}; a second shift would overlap it."
+            )
+
+
+class Cover(Interval):
+    """Clinician ``covering`` replaces ``replaces`` on a rota, or joins it."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.PROTECT, related_name="covers")
+    covering = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="covers")
+    replaces = models.ForeignKey(
+        Clinician,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covered_by",
+        help_text="Leave empty when the covering clinician joins rather than replaces.",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["rota", "start", "end"])]
+        constraints = [
+            end_after_start("cover_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True) | ~Q(replaces=models.F("covering")),
+                name="cover_not_self",
+                violation_error_message="A clinician cannot cover for themselves.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        whom = f" for {self.replaces}" if self.replaces_id else ""
+        return f"{self.covering}{whom} on {self.rota}"
+
+
+class Leave(Interval):
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="leave")
+    reason = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "leave"
+        indexes = [models.Index(fields=["clinician", "start", "end"])]
+        constraints = [end_after_start("leave_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} away {_local(self.start)} to {_local(self.end)}"
+
+
+class Divert(Interval):
+    """For a window, a rota's answer is another rota's answer or a fixed contact."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.PROTECT, related_name="diverts")
+    to_rota = models.ForeignKey(
+        Rota, on_delete=models.PROTECT, null=True, blank=True, related_name="diverted_from"
+    )
+    contact_label = models.CharField(max_length=200, blank=True)
+    contact_number = models.CharField(
+        max_length=20, blank=True, validators=[validate_uk_number]
+    )
+    reason = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            end_after_start("divert_end_after_start"),
+            models.CheckConstraint(
+                condition=(Q(to_rota__isnull=False) & Q(contact_number=""))
+                | (Q(to_rota__isnull=True) & ~Q(contact_number="") & ~Q(contact_label="")),
+                name="divert_to_rota_or_contact",
+                violation_error_message=(
+                    "Divert either to another rota, or to a fixed contact with a label and number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(to_rota__isnull=True) | ~Q(to_rota=models.F("rota")),
+                name="divert_not_to_itself",
+                violation_error_message="A rota cannot be diverted to itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.to_rota or self.contact_label
+        return f"{self.rota} diverted to {target}"
+
+
+class Note(Interval):
+    """Timed information shown with a rota's answers; never a redirect."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="notes")
+    text = models.CharField(max_length=500)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [end_after_start("note_end_after_start")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Membership(models.Model):
+    """A user works in a network; a referrer also has a home site."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    home_site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "network"], name="membership_once_per_network")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.network}"
+
+
+def _local(instant) -> str:
+    from rota.calendars import LONDON
+
+    return instant.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")

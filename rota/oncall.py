@@ -1,0 +1,574 @@
+"""Who is on call for a rota, at an instant or over a window.
+
+The one place where shifts, covers, leave, diverts, coverage hours and
+fallbacks are combined. Everything that shows an on-call answer (pages, API,
+PDFs, calendar feeds, coverage checks) reads :func:`resolve_timeline` or
+:func:`answer_at`; none of them re-implements a rule.
+
+Two layers:
+
+* :func:`load_schedule` reads everything a set of networks needs for a window
+  in a constant number of queries and returns plain data (:class:`Schedule`).
+* The rest are pure functions over that data, with the instant as a
+  parameter: no database, no clock.
+
+Rules, in order, for a rota at an instant ``t`` (all intervals half-open):
+
+1. the rotation and manual shifts covering ``t`` put their clinicians on call;
+2. covers covering ``t`` apply in order of start: one naming a clinician
+   replaces exactly that clinician (if on call), one naming nobody joins;
+3. anyone on leave at ``t`` is removed (a covering clinician on leave leaves
+   a gap: the covered clinician does not come back);
+4. a divert covering ``t`` replaces the whole answer and says so;
+5. nobody left while the rota's required coverage includes ``t`` is a gap,
+   answered with the fallback rota's answer, following the chain and stopping
+   at a cycle.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from rota.calendars import NetworkCalendar, in_hours_intervals
+
+HANDOVER_NOTICE = timedelta(minutes=30)
+ANSWER_WINDOW = timedelta(days=28)
+
+
+# --- Plain data ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: int
+    name: str
+    short_name: str
+    switchboard: str
+    trust_id: int
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    kind: str  # mobile, phone, bleep, extension, email
+    value: str
+    visibility: str  # public, staff, switchboard
+    site: SiteInfo | None  # for a bleep or extension: whose switchboard reaches it
+
+
+@dataclass(frozen=True)
+class ClinicianInfo:
+    id: int
+    name: str
+    role: str
+    home_trust_id: int
+    contacts: tuple[ContactInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class RotaInfo:
+    id: int
+    slug: str
+    name: str
+    role: str
+    network_id: int
+    based_at: SiteInfo
+    serves: frozenset[int]  # site ids; empty means every site of the network
+    required_coverage: str  # always, in_hours, out_of_hours
+    fallback_id: int | None
+    ask_for: str
+
+
+@dataclass(frozen=True)
+class ShiftItem:
+    id: int
+    rota_id: int
+    clinician_id: int
+    start: datetime
+    end: datetime
+    kind: str  # rotation, manual
+
+
+@dataclass(frozen=True)
+class CoverItem:
+    id: int
+    rota_id: int
+    covering_id: int
+    replaces_id: int | None
+    start: datetime
+    end: datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class LeaveItem:
+    id: int
+    clinician_id: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class DivertItem:
+    id: int
+    rota_id: int
+    start: datetime
+    end: datetime
+    reason: str
+    to_rota_id: int | None = None
+    contact_label: str = ""
+    contact_number: str = ""
+
+
+@dataclass(frozen=True)
+class NoteItem:
+    id: int
+    rota_id: int
+    start: datetime
+    end: datetime
+    text: str
+
+
+@dataclass
+class Schedule:
+    """Everything the pure functions need, for ``[start, end)``."""
+
+    start: datetime
+    end: datetime
+    rotas: dict[int, RotaInfo]
+    calendars: dict[int, NetworkCalendar]  # by network id
+    clinicians: dict[int, ClinicianInfo] = field(default_factory=dict)
+    shifts: list[ShiftItem] = field(default_factory=list)
+    covers: list[CoverItem] = field(default_factory=list)
+    leave: list[LeaveItem] = field(default_factory=list)
+    diverts: list[DivertItem] = field(default_factory=list)
+    notes: list[NoteItem] = field(default_factory=list)
+
+    def rota_by_slug(self, slug: str) -> RotaInfo | None:
+        return next((r for r in self.rotas.values() if r.slug == slug), None)
+
+
+# --- Answers ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnCall:
+    """One clinician on call, and what put them there."""
+
+    clinician_id: int
+    source: str  # rotation, manual, cover
+    replaces_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """An interval over which a rota's answer does not change."""
+
+    start: datetime
+    end: datetime
+    on_call: tuple[OnCall, ...]
+    gap: bool  # nobody on call while coverage is required
+    divert: DivertItem | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.on_call, self.gap, self.divert)
+
+    @property
+    def clinician_ids(self) -> tuple[int, ...]:
+        return tuple(entry.clinician_id for entry in self.on_call)
+
+
+@dataclass(frozen=True)
+class Handover:
+    at: datetime
+    outgoing: tuple[OnCall, ...]
+    incoming: tuple[OnCall, ...]
+
+
+@dataclass(frozen=True)
+class OnCallAnswer:
+    """Who is on call for ``rota`` at ``at``, and what a caller needs around it.
+
+    ``since`` and ``until`` are None when the answer holds beyond the loaded
+    window (four weeks either side): "no change scheduled".
+    """
+
+    rota: RotaInfo
+    at: datetime
+    on_call: tuple[OnCall, ...]
+    since: datetime | None
+    until: datetime | None
+    gap: bool
+    next_on_call: tuple[OnCall, ...] = ()
+    next_from: datetime | None = None
+    handover: Handover | None = None
+    notes: tuple[NoteItem, ...] = ()
+    divert: DivertItem | None = None
+    divert_answer: OnCallAnswer | None = None
+    fallback: OnCallAnswer | None = None
+    fallback_unavailable: str = ""  # why a gap has no fallback answer
+
+    @property
+    def outside_hours(self) -> bool:
+        """Nobody on call, but the rota is not required now: not a gap."""
+        return not self.on_call and not self.gap and self.divert is None
+
+    @property
+    def effective(self) -> OnCallAnswer | None:
+        """The answer to act on: through diverts and fallbacks, or None if none."""
+        if self.divert is not None:
+            if self.divert_answer is not None:
+                return self.divert_answer.effective
+            return None  # a fixed contact: see ``divert``
+        if self.gap:
+            return self.fallback.effective if self.fallback else None
+        return self
+
+
+# --- Loading ---------------------------------------------------------------
+
+
+def _site_info(site) -> SiteInfo:
+    return SiteInfo(site.id, site.name, site.short_name, site.switchboard, site.trust_id)
+
+
+def load_schedule(
+    *, network_ids: Iterable[int], start: datetime, end: datetime
+) -> Schedule:
+    """Read what the networks' rotas need for ``[start, end)``; ten queries."""
+    from django.db.models import Prefetch, Q
+
+    from rota.models import (
+        Clinician,
+        ClosureDate,
+        ContactMethod,
+        Cover,
+        Divert,
+        Leave,
+        Network,
+        Note,
+        Rota,
+        Shift,
+    )
+
+    network_ids = sorted(set(network_ids))
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    overlapping = Q(start__lt=end, end__gt=start)
+
+    closures: dict[int, dict] = defaultdict(dict)
+    for closure in ClosureDate.objects.filter(network_id__in=network_ids):
+        closures[closure.network_id][closure.date] = closure.reason
+    calendars = {
+        network.id: NetworkCalendar.for_network(network, closures[network.id])
+        for network in Network.objects.filter(id__in=network_ids)
+    }
+
+    served: dict[int, set[int]] = defaultdict(set)
+    for rota_id, site_id in Rota.serves.through.objects.filter(
+        rota__network_id__in=network_ids
+    ).values_list("rota_id", "site_id"):
+        served[rota_id].add(site_id)
+    rotas = {
+        rota.id: RotaInfo(
+            id=rota.id,
+            slug=rota.slug,
+            name=rota.name,
+            role=rota.role,
+            network_id=rota.network_id,
+            based_at=_site_info(rota.based_at),
+            serves=frozenset(served[rota.id]),
+            required_coverage=rota.required_coverage,
+            fallback_id=rota.fallback_id,
+            ask_for=rota.ask_for,
+        )
+        for rota in Rota.objects.filter(network_id__in=network_ids).select_related("based_at")
+    }
+    rota_ids = list(rotas)
+
+    shifts = [
+        ShiftItem(s.id, s.rota_id, s.clinician_id, s.start, s.end, s.kind)
+        for s in Shift.objects.filter(overlapping, rota_id__in=rota_ids).order_by("start", "id")
+    ]
+    covers = [
+        CoverItem(c.id, c.rota_id, c.covering_id, c.replaces_id, c.start, c.end, c.reason)
+        for c in Cover.objects.filter(overlapping, rota_id__in=rota_ids).order_by("start", "id")
+    ]
+    diverts = [
+        DivertItem(
+            d.id, d.rota_id, d.start, d.end, d.reason, d.to_rota_id, d.contact_label,
+            d.contact_number,
+        )
+        for d in Divert.objects.filter(overlapping, rota_id__in=rota_ids).order_by("start", "id")
+    ]
+    notes = [
+        NoteItem(n.id, n.rota_id, n.start, n.end, n.text)
+        for n in Note.objects.filter(overlapping, rota_id__in=rota_ids).order_by("start", "id")
+    ]
+    clinician_ids = {s.clinician_id for s in shifts} | {c.covering_id for c in covers} | {
+        c.replaces_id for c in covers if c.replaces_id
+    }
+    leave = [
+        LeaveItem(item.id, item.clinician_id, item.start, item.end)
+        for item in Leave.objects.filter(overlapping, clinician_id__in=clinician_ids)
+    ]
+    contact_query = ContactMethod.objects.select_related("site").order_by("order", "id")
+    clinicians = {
+        c.id: ClinicianInfo(
+            id=c.id,
+            name=c.name,
+            role=c.role,
+            home_trust_id=c.home_trust_id,
+            contacts=tuple(
+                ContactInfo(m.kind, m.value, m.visibility, _site_info(m.site) if m.site else None)
+                for m in c.contact_methods.all()
+            ),
+        )
+        for c in Clinician.objects.filter(id__in=clinician_ids).prefetch_related(
+            Prefetch("contact_methods", queryset=contact_query)
+        )
+    }
+    return Schedule(
+        start=start,
+        end=end,
+        rotas=rotas,
+        calendars=calendars,
+        clinicians=clinicians,
+        shifts=shifts,
+        covers=covers,
+        leave=leave,
+        diverts=diverts,
+        notes=notes,
+    )
+
+
+def schedule_around(*, network_ids: Iterable[int], at: datetime) -> Schedule:
+    """The schedule an answer at ``at`` needs: four weeks either side."""
+    return load_schedule(network_ids=network_ids, start=at - ANSWER_WINDOW, end=at + ANSWER_WINDOW)
+
+
+# --- Timelines -------------------------------------------------------------
+
+
+def _required_intervals(
+    schedule: Schedule, rota: RotaInfo, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    if rota.required_coverage == "always":
+        return [(start, end)]
+    in_hours = in_hours_intervals(schedule.calendars[rota.network_id], start, end)
+    if rota.required_coverage == "in_hours":
+        return in_hours
+    result, cursor = [], start
+    for lo, hi in in_hours:
+        if cursor < lo:
+            result.append((cursor, lo))
+        cursor = hi
+    if cursor < end:
+        result.append((cursor, end))
+    return result
+
+
+def _on_call_at(
+    shifts: Iterable[ShiftItem], covers: Iterable[CoverItem], away: set[int]
+) -> tuple[OnCall, ...]:
+    on_call: dict[int, OnCall] = {}
+    for shift in sorted(shifts, key=lambda s: (s.start, s.id)):
+        on_call.setdefault(shift.clinician_id, OnCall(shift.clinician_id, shift.kind))
+    for cover in sorted(covers, key=lambda c: (c.start, c.id)):
+        if cover.replaces_id is None:
+            on_call.setdefault(cover.covering_id, OnCall(cover.covering_id, "cover"))
+        elif cover.replaces_id in on_call:
+            del on_call[cover.replaces_id]
+            on_call.setdefault(
+                cover.covering_id, OnCall(cover.covering_id, "cover", cover.replaces_id)
+            )
+    return tuple(
+        sorted(
+            (entry for entry in on_call.values() if entry.clinician_id not in away),
+            key=lambda entry: entry.clinician_id,
+        )
+    )
+
+
+def resolve_timeline(
+    schedule: Schedule, rota_id: int, start: datetime | None = None, end: datetime | None = None
+) -> list[Segment]:
+    """The rota's answer over ``[start, end)`` as consecutive segments.
+
+    Segments cover the window without holes; adjacent segments differ in who
+    is on call, in being a gap, or in the divert in force.
+    """
+    start = (start or schedule.start).astimezone(UTC)
+    end = (end or schedule.end).astimezone(UTC)
+    if end <= start:
+        return []
+    rota = schedule.rotas[rota_id]
+
+    def overlapping(items):
+        return [i for i in items if i.rota_id == rota_id and i.start < end and i.end > start]
+
+    shifts, covers = overlapping(schedule.shifts), overlapping(schedule.covers)
+    diverts = overlapping(schedule.diverts)
+    people = {s.clinician_id for s in shifts} | {c.covering_id for c in covers}
+    leave = [
+        item for item in schedule.leave
+        if item.clinician_id in people and item.start < end and item.end > start
+    ]
+    required = _required_intervals(schedule, rota, start, end)
+
+    # Sweep the window: at each boundary, update what is in force.
+    events: list[tuple[datetime, int, int, str, object]] = []
+    for kind, items in (("shift", shifts), ("cover", covers), ("leave", leave),
+                        ("divert", diverts)):
+        for item in items:
+            events.append((max(item.start, start), 1, id(item), kind, item))
+            events.append((item.end, 0, id(item), kind, item))
+    for interval in required:
+        events.append((interval[0], 1, id(interval), "required", interval))
+        events.append((interval[1], 0, id(interval), "required", interval))
+    heapq.heapify(events)
+
+    active: dict[str, dict[int, object]] = defaultdict(dict)
+    segments: list[Segment] = []
+    cursor = start
+    while events and events[0][0] <= start:
+        _, starting, ident, kind, item = heapq.heappop(events)
+        if starting:
+            active[kind][ident] = item
+        else:
+            active[kind].pop(ident, None)
+    while cursor < end:
+        boundary = events[0][0] if events and events[0][0] < end else end
+        if boundary > cursor:
+            away = {item.clinician_id for item in active["leave"].values()}
+            on_call = _on_call_at(active["shift"].values(), active["cover"].values(), away)
+            divert = max(
+                active["divert"].values(), key=lambda d: (d.start, d.id), default=None
+            )
+            gap = divert is None and not on_call and bool(active["required"])
+            segment = Segment(cursor, boundary, on_call, gap, divert)
+            if segments and segments[-1].key == segment.key and segments[-1].end == cursor:
+                segments[-1] = Segment(segments[-1].start, boundary, on_call, gap, divert)
+            else:
+                segments.append(segment)
+            cursor = boundary
+        while events and events[0][0] <= cursor:
+            _, starting, ident, kind, item = heapq.heappop(events)
+            if starting:
+                active[kind][ident] = item
+            else:
+                active[kind].pop(ident, None)
+    return segments
+
+
+def resolve_timelines(
+    schedule: Schedule, rota_ids: Iterable[int], start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict[int, list[Segment]]:
+    return {rota_id: resolve_timeline(schedule, rota_id, start, end) for rota_id in rota_ids}
+
+
+# --- Answers at an instant -------------------------------------------------
+
+
+def answer_at(
+    schedule: Schedule, rota_id: int, at: datetime, _followed: frozenset[int] = frozenset()
+) -> OnCallAnswer:
+    """Who is on call for the rota at ``at``, with diverts and fallbacks resolved.
+
+    ``at`` must lie inside the schedule's window.
+    """
+    if at.tzinfo is None:
+        raise ValueError("An instant must carry its offset; naive datetimes are refused.")
+    at = at.astimezone(UTC)
+    if not schedule.start <= at < schedule.end:
+        raise ValueError("The instant lies outside the loaded schedule.")
+    rota = schedule.rotas[rota_id]
+    followed = _followed | {rota_id}
+    segments = resolve_timeline(schedule, rota_id)
+    index = next(i for i, s in enumerate(segments) if s.start <= at < s.end)
+    current = segments[index]
+    since = None if current.start <= schedule.start else current.start
+    until = None if current.end >= schedule.end else current.end
+
+    later = (s for s in segments[index + 1:] if s.on_call and s.on_call != current.on_call)
+    upcoming = next(later, None)
+
+    handover = None
+    previous = segments[index - 1] if index > 0 else None
+    following = segments[index + 1] if index + 1 < len(segments) else None
+    if since and previous and at - since < HANDOVER_NOTICE and previous.on_call != current.on_call:
+        handover = Handover(since, previous.on_call, current.on_call)
+    elif until and following and until - at <= HANDOVER_NOTICE and (
+        following.on_call != current.on_call
+    ):
+        handover = Handover(until, current.on_call, following.on_call)
+
+    notes = tuple(
+        n for n in schedule.notes if n.rota_id == rota_id and n.start <= at < n.end
+    )
+
+    divert_answer = fallback = None
+    fallback_unavailable = ""
+    if current.divert and current.divert.to_rota_id:
+        target = current.divert.to_rota_id
+        if target in followed or target not in schedule.rotas:
+            fallback_unavailable = "The divert leads back to a rota already followed."
+        else:
+            divert_answer = answer_at(schedule, target, at, followed)
+    elif current.gap:
+        if rota.fallback_id is None:
+            fallback_unavailable = "This rota has no fallback rota."
+        elif rota.fallback_id in followed or rota.fallback_id not in schedule.rotas:
+            fallback_unavailable = "The fallback chain leads back to a rota already followed."
+        else:
+            fallback = answer_at(schedule, rota.fallback_id, at, followed)
+
+    return OnCallAnswer(
+        rota=rota,
+        at=at,
+        on_call=current.on_call,
+        since=since,
+        until=until,
+        gap=current.gap,
+        next_on_call=upcoming.on_call if upcoming else (),
+        next_from=upcoming.start if upcoming else None,
+        handover=handover,
+        notes=notes,
+        divert=current.divert,
+        divert_answer=divert_answer,
+        fallback=fallback,
+        fallback_unavailable=fallback_unavailable,
+    )
+
+
+def who_is_on_call(rota, at: datetime) -> tuple[OnCallAnswer, Schedule]:
+    """Who is on call for a ``Rota`` at ``at``: loads the schedule, then answers.
+
+    Returns the schedule too, so that callers can name the clinicians.
+    """
+    schedule = schedule_around(network_ids=[rota.network_id], at=at)
+    return answer_at(schedule, rota.id, at), schedule
+
+
+def rotas_for_role(
+    schedule: Schedule, *, network_id: int, role: str, site_id: int, at: datetime
+) -> list[RotaInfo]:
+    """The rotas with ``role`` serving ``site_id`` whose required coverage includes ``at``.
+
+    A well-formed network has exactly one; pathway validation checks it.
+    """
+    from rota.calendars import is_in_hours
+
+    in_hours = is_in_hours(schedule.calendars[network_id], at)
+    wanted = {"always", "in_hours" if in_hours else "out_of_hours"}
+    return [
+        rota for rota in schedule.rotas.values()
+        if rota.network_id == network_id
+        and rota.role == role
+        and rota.required_coverage in wanted
+        and (not rota.serves or site_id in rota.serves)
+    ]

@@ -1,0 +1,142 @@
+"""Writes to rotas, with their rules: the admin, API and imports all call these.
+
+Each function is keyword-only, validates fully before writing, writes inside
+one transaction and records the acting user in the history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from rota.calendars import LONDON, instant_at
+from rota.models import Clinician, Cover, Divert, Leave, Note, Rota, Shift, ShiftKind
+
+
+def _save(instance, *, user=None, reason: str = ""):
+    instance.full_clean()
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+def _when(instant: datetime) -> str:
+    return instant.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
+
+
+def _require_aware(**instants: datetime) -> None:
+    for name, value in instants.items():
+        if value is None or value.tzinfo is None:
+            raise ValidationError(
+                {name: "Give the time with its offset, or as Europe/London time."}
+            )
+
+
+def leave_window(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """Whole Europe/London days as a half-open interval of instants."""
+    if last_day < first_day:
+        raise ValidationError({"end": "The last day of leave cannot be before the first."})
+    return instant_at(first_day, time(0, 0)), instant_at(last_day + timedelta(days=1), time(0, 0))
+
+
+@transaction.atomic
+def shift_create(
+    *, rota: Rota, clinician: Clinician, start: datetime, end: datetime, user=None
+) -> Shift:
+    """A manual shift; refused if the clinician is already on the rota then."""
+    _require_aware(start=start, end=end)
+    return _save(
+        Shift(rota=rota, clinician=clinician, start=start, end=end, kind=ShiftKind.MANUAL),
+        user=user,
+    )
+
+
+@transaction.atomic
+def cover_create(
+    *,
+    rota: Rota,
+    covering: Clinician,
+    start: datetime,
+    end: datetime,
+    replaces: Clinician | None = None,
+    reason: str = "",
+    user=None,
+) -> Cover:
+    """Clinician ``covering`` replaces ``replaces`` (or joins, if None) on ``rota``.
+
+    A replacing cover must overlap a shift of the clinician it names; the
+    covering clinician must not be on leave at any time during the cover.
+    """
+    _require_aware(start=start, end=end)
+    cover = Cover(
+        rota=rota, covering=covering, replaces=replaces, start=start, end=end, reason=reason
+    )
+    cover.full_clean()
+    if replaces is not None and not Shift.objects.filter(
+        rota=rota, clinician=replaces, start__lt=end, end__gt=start
+    ).exists():
+        raise ValidationError(
+            {"replaces": f"{replaces} has no shift on {rota} between {_when(start)} "
+                         f"and {_when(end)}, so there is nothing to cover."}
+        )
+    away = Leave.objects.filter(clinician=covering, start__lt=end, end__gt=start).first()
+    if away:
+        raise ValidationError(
+            {"covering": f"{covering} is on leave from {_when(away.start)} to {_when(away.end)}."}
+        )
+    return _save(cover, user=user)
+
+
+@transaction.atomic
+def leave_create(
+    *, clinician: Clinician, start: datetime, end: datetime, reason: str = "", user=None
+) -> Leave:
+    _require_aware(start=start, end=end)
+    return _save(Leave(clinician=clinician, start=start, end=end, reason=reason), user=user)
+
+
+@transaction.atomic
+def divert_create(
+    *,
+    rota: Rota,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    to_rota: Rota | None = None,
+    contact_label: str = "",
+    contact_number: str = "",
+    user=None,
+) -> Divert:
+    """Replace a rota's answer for a window by another rota's, or a fixed contact."""
+    _require_aware(start=start, end=end)
+    if (to_rota is None) == (not contact_number):
+        raise ValidationError("Divert either to another rota, or to a fixed contact number.")
+    if to_rota is not None and to_rota.network_id != rota.network_id:
+        raise ValidationError({"to_rota": "Divert only to a rota of the same network."})
+    if contact_number and not contact_label:
+        raise ValidationError({"contact_label": "Say whose number this is."})
+    if contact_number:
+        from rota.phones import normalise_uk_number
+
+        contact_number = normalise_uk_number(contact_number)
+    return _save(
+        Divert(
+            rota=rota, start=start, end=end, reason=reason, to_rota=to_rota,
+            contact_label=contact_label, contact_number=contact_number,
+        ),
+        user=user,
+    )
+
+
+@transaction.atomic
+def note_create(
+    *, rota: Rota, start: datetime, end: datetime, text: str, user=None
+) -> Note:
+    _require_aware(start=start, end=end)
+    author = user if user is not None and getattr(user, "is_authenticated", False) else None
+    return _save(Note(rota=rota, start=start, end=end, text=text, author=author), user=user)

@@ -1,0 +1,67 @@
+"""The shared test world: two trusts in one network, a user per role, an outsider."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from rota import access
+from tests.factories import NetworkFactory, SiteFactory, TrustFactory, user_in
+
+
+@dataclass
+class World:
+    network: object
+    other_network: object
+    preston: object  # hub site, trust A
+    chorley: object  # trust A
+    blackburn: object  # trust B
+    trust_a: object
+    trust_b: object
+    referrer_a: object
+    referrer_b: object
+    switchboard: object
+    coordinator: object
+    lead: object
+    outsider: object
+    admin: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    network = NetworkFactory(slug="lsc", name="Lancashire and South Cumbria")
+    other = NetworkFactory(slug="elsewhere", name="Elsewhere imaging network")
+    trust_a = TrustFactory(network=network, ods_code="RXN", name="Lancashire Teaching Hospitals")
+    trust_b = TrustFactory(network=network, ods_code="RXR", name="East Lancashire Hospitals")
+    trust_x = TrustFactory(network=other, ods_code="RZZ", name="Elsewhere Trust")
+    preston = SiteFactory(
+        trust=trust_a, ods_code="RXN02", name="Royal Preston Hospital",
+        short_name="Royal Preston", switchboard="01772 716565", has_ir_suite=True,
+    )
+    chorley = SiteFactory(
+        trust=trust_a, ods_code="RXN01", name="Chorley and South Ribble Hospital",
+        short_name="Chorley", switchboard="01257 261222",
+    )
+    blackburn = SiteFactory(
+        trust=trust_b, ods_code="RXR01", name="Royal Blackburn Teaching Hospital",
+        short_name="Royal Blackburn", switchboard="01254 263555", has_ir_suite=True,
+    )
+    elsewhere = SiteFactory(trust=trust_x, ods_code="RZZ01", name="Elsewhere General")
+    return World(
+        network=network,
+        other_network=other,
+        preston=preston,
+        chorley=chorley,
+        blackburn=blackburn,
+        trust_a=trust_a,
+        trust_b=trust_b,
+        referrer_a=user_in("referrer-a", group=access.REFERRER, network=network,
+                           home_site=chorley),
+        referrer_b=user_in("referrer-b", group=access.REFERRER, network=network,
+                           home_site=blackburn),
+        switchboard=user_in("switchboard", group=access.SWITCHBOARD, network=network),
+        coordinator=user_in("coordinator", group=access.ROTA_COORDINATOR, network=network),
+        lead=user_in("lead", group=access.NETWORK_LEAD, network=network),
+        outsider=user_in("outsider", group=access.SWITCHBOARD, network=other,
+                         home_site=elsewhere),
+        admin=user_in("admin", group=None, is_superuser=True, is_staff=True),
+    )
