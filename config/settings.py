@@ -138,7 +138,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 _NHSUK_DIST = BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist"
-STATICFILES_DIRS = [_NHSUK_DIST] if _NHSUK_DIST.exists() else []
+STATICFILES_DIRS = [BASE_DIR / "static"] + ([_NHSUK_DIST] if _NHSUK_DIST.exists() else [])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

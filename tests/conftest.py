@@ -65,3 +65,25 @@ def world(db) -> World:
                          home_site=elsewhere),
         admin=user_in("admin", group=None, is_superuser=True, is_staff=True),
     )
+
+
+_browser_tests_run = 0
+
+
+def pytest_runtest_logreport(report):
+    global _browser_tests_run
+    if report.when == "call" and report.passed and "browser" in report.keywords:
+        _browser_tests_run += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import os
+
+    if (
+        os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
+        and exitstatus == 0
+        and not session.config.option.collectonly
+        and _browser_tests_run == 0
+    ):
+        session.exitstatus = 1
+        print("\nREQUIRE_BROWSER_TESTS=1 but no browser test ran and passed.")
