@@ -79,6 +79,15 @@ def may_manage_rotas(user, network_id: int) -> bool:
     return viewer.is_admin or ROTA_COORDINATOR in viewer.roles
 
 
+def rota_network_ids(user) -> frozenset[int] | None:
+    """The networks whose rotas ``user`` may manage; None means every network (admin)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    return frozenset(n for n in _network_ids(user) if may_manage_rotas(user, n))
+
+
 def may_manage_pathways(user, network_id: int) -> bool:
     viewer = viewer_for(user, network_id)
     return viewer.is_admin or NETWORK_LEAD in viewer.roles

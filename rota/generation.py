@@ -109,8 +109,10 @@ def pattern_extend(pattern, *, now: datetime, until: datetime, calendar=None) ->
     ]
     with transaction.atomic():
         existing = list(
+            # Shifts beyond ``until`` stay: a run with a shorter horizon must not
+            # remove what a longer one made.
             Shift.objects.filter(
-                pattern=pattern, kind=ShiftKind.ROTATION, start__gte=now
+                pattern=pattern, kind=ShiftKind.ROTATION, start__gte=now, start__lt=until
             ).select_for_update()
         )
         wanted = {(s.clinician_id, s.start, s.end) for s in planned}

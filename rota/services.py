@@ -13,6 +13,7 @@ from django.db import transaction
 
 from rota.calendars import LONDON, instant_at
 from rota.models import Clinician, Cover, Divert, Leave, Note, Rota, Shift, ShiftKind
+from rota.phones import normalise_uk_number
 
 
 def _save(instance, *, user=None, reason: str = ""):
@@ -56,6 +57,30 @@ def shift_create(
     )
 
 
+def cover_check(
+    *, rota: Rota, covering: Clinician, start: datetime, end: datetime,
+    replaces: Clinician | None = None,
+) -> None:
+    """Raise unless the cover may be made: the rules that combine rows.
+
+    A replacing cover must overlap a shift of the clinician it names on the
+    rota; the covering clinician must not be on leave at any time during it.
+    The admin form and :func:`cover_create` both call this.
+    """
+    if replaces is not None and not Shift.objects.filter(
+        rota=rota, clinician=replaces, start__lt=end, end__gt=start
+    ).exists():
+        raise ValidationError(
+            {"replaces": f"{replaces} has no shift on {rota} between {_when(start)} "
+                         f"and {_when(end)}, so there is nothing to cover."}
+        )
+    away = Leave.objects.filter(clinician=covering, start__lt=end, end__gt=start).first()
+    if away:
+        raise ValidationError(
+            {"covering": f"{covering} is on leave from {_when(away.start)} to {_when(away.end)}."}
+        )
+
+
 @transaction.atomic
 def cover_create(
     *,
@@ -69,26 +94,14 @@ def cover_create(
 ) -> Cover:
     """Clinician ``covering`` replaces ``replaces`` (or joins, if None) on ``rota``.
 
-    A replacing cover must overlap a shift of the clinician it names; the
-    covering clinician must not be on leave at any time during the cover.
+    Refused as :func:`cover_check` says.
     """
     _require_aware(start=start, end=end)
     cover = Cover(
         rota=rota, covering=covering, replaces=replaces, start=start, end=end, reason=reason
     )
     cover.full_clean()
-    if replaces is not None and not Shift.objects.filter(
-        rota=rota, clinician=replaces, start__lt=end, end__gt=start
-    ).exists():
-        raise ValidationError(
-            {"replaces": f"{replaces} has no shift on {rota} between {_when(start)} "
-                         f"and {_when(end)}, so there is nothing to cover."}
-        )
-    away = Leave.objects.filter(clinician=covering, start__lt=end, end__gt=start).first()
-    if away:
-        raise ValidationError(
-            {"covering": f"{covering} is on leave from {_when(away.start)} to {_when(away.end)}."}
-        )
+    cover_check(rota=rota, covering=covering, replaces=replaces, start=start, end=end)
     return _save(cover, user=user)
 
 
@@ -98,6 +111,44 @@ def leave_create(
 ) -> Leave:
     _require_aware(start=start, end=end)
     return _save(Leave(clinician=clinician, start=start, end=end, reason=reason), user=user)
+
+
+def divert_check(
+    *,
+    rota: Rota,
+    start: datetime,
+    end: datetime,
+    to_rota: Rota | None = None,
+    contact_label: str = "",
+    contact_number: str = "",
+    exclude_id: int | None = None,
+) -> str:
+    """Raise unless the divert may be made; return the contact number normalised.
+
+    Beyond what a ``Divert`` row checks itself (another rota, or a fixed
+    contact with a label and number; never to itself), a divert goes only to
+    a rota of the same network, and a rota has one divert at a time
+    (``exclude_id``: the divert being edited). The admin form and
+    :func:`divert_create` both call this.
+    """
+    if to_rota is not None and to_rota.network_id != rota.network_id:
+        raise ValidationError({"to_rota": "Divert only to a rota of the same network."})
+    if contact_number:
+        try:
+            contact_number = normalise_uk_number(contact_number)
+        except ValidationError as error:
+            raise ValidationError({"contact_number": error.messages}) from error
+    clash = (
+        Divert.objects.filter(rota=rota, start__lt=end, end__gt=start)
+        .exclude(pk=exclude_id)
+        .first()
+    )
+    if clash:
+        raise ValidationError(
+            f"{rota} is already diverted from {_when(clash.start)} to {_when(clash.end)}; "
+            "change that divert instead of adding a second one."
+        )
+    return contact_number
 
 
 @transaction.atomic
@@ -112,18 +163,15 @@ def divert_create(
     contact_number: str = "",
     user=None,
 ) -> Divert:
-    """Replace a rota's answer for a window by another rota's, or a fixed contact."""
-    _require_aware(start=start, end=end)
-    if (to_rota is None) == (not contact_number):
-        raise ValidationError("Divert either to another rota, or to a fixed contact number.")
-    if to_rota is not None and to_rota.network_id != rota.network_id:
-        raise ValidationError({"to_rota": "Divert only to a rota of the same network."})
-    if contact_number and not contact_label:
-        raise ValidationError({"contact_label": "Say whose number this is."})
-    if contact_number:
-        from rota.phones import normalise_uk_number
+    """Replace a rota's answer for a window by another rota's, or a fixed contact.
 
-        contact_number = normalise_uk_number(contact_number)
+    Refused as :func:`divert_check` says.
+    """
+    _require_aware(start=start, end=end)
+    contact_number = divert_check(
+        rota=rota, start=start, end=end, to_rota=to_rota, contact_label=contact_label,
+        contact_number=contact_number,
+    )
     return _save(
         Divert(
             rota=rota, start=start, end=end, reason=reason, to_rota=to_rota,

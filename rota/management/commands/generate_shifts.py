@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -23,8 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, days, **options):
         if days < 1:
-            self.stderr.write("--days must be at least 1")
-            raise SystemExit(2)
+            raise CommandError("--days must be at least 1.")
         now = timezone.now()
         until = now + timedelta(days=days)
         with transaction.atomic():
