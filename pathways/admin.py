@@ -1,0 +1,279 @@
+"""Admin for network leads: edit drafts, see them validated, publish; the rest read-only.
+
+Access is :func:`rota.access.may_manage_pathways` per network; status changes go
+through :mod:`pathways.publishing`; published and retired versions, their
+nodes and the decision log are read-only here (and refused by the models).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from pathways import models
+from pathways.errors import PathwayError
+from pathways.publishing import version_create_draft, version_publish, version_retire
+from pathways.validation import validate_version
+from rota.access import may_manage_pathways
+from rota.models import Network
+
+
+def managed_network_ids(user) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        network_id for network_id in Network.objects.values_list("id", flat=True)
+        if may_manage_pathways(user, network_id)
+    ]
+
+
+class NetworkScopedAdmin(SimpleHistoryAdmin):
+    """Only the networks the user leads; ``network_path`` reaches the network id."""
+
+    network_path = "network_id"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            **{f"{self.network_path}__in": managed_network_ids(request.user)}
+        )
+
+    def has_module_permission(self, request):
+        return bool(managed_network_ids(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return bool(managed_network_ids(request.user))
+
+    def has_add_permission(self, request):
+        return bool(managed_network_ids(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        return bool(managed_network_ids(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(managed_network_ids(request.user))
+
+
+def _is_frozen(version) -> bool:
+    return version is not None and version.status != models.VersionStatus.DRAFT
+
+
+def _notify(modeladmin, request, error: PathwayError) -> None:
+    modeladmin.message_user(request, error.message, messages.ERROR)
+    for problem in getattr(error, "problems", ()):
+        modeladmin.message_user(request, str(problem), messages.ERROR)
+
+
+class VersionInline(admin.TabularInline):
+    model = models.PathwayVersion
+    fields = ["number", "status", "change_summary", "published_at", "retired_at"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Pathway)
+class PathwayAdmin(NetworkScopedAdmin):
+    list_display = ["title", "slug", "network", "specialty", "review_date", "published_number"]
+    list_filter = ["network", "specialty"]
+    inlines = [VersionInline]
+    actions = ["create_draft"]
+
+    @admin.display(description="Published version")
+    def published_number(self, obj):
+        published = obj.versions.filter(status=models.VersionStatus.PUBLISHED).first()
+        return published.number if published else "none"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "network":
+            kwargs["queryset"] = Network.objects.filter(
+                id__in=managed_network_ids(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.action(description="Create draft from published version")
+    def create_draft(self, request, queryset):
+        for pathway in queryset:
+            try:
+                draft = version_create_draft(pathway=pathway, user=request.user)
+            except PathwayError as error:
+                _notify(self, request, error)
+            else:
+                self.message_user(request, f"Created draft {draft}.", messages.SUCCESS)
+
+
+class NodeInline(admin.TabularInline):
+    model = models.Node
+    fields = ["key", "kind", "text", "position"]
+    show_change_link = True
+    extra = 0
+
+    def _editable(self, obj) -> bool:
+        return obj is None or not _is_frozen(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj)
+
+
+@admin.register(models.PathwayVersion)
+class PathwayVersionAdmin(NetworkScopedAdmin):
+    network_path = "pathway__network_id"
+    list_display = ["__str__", "status", "published_at", "published_by", "retired_at"]
+    list_filter = ["status", "pathway"]
+    fields = [
+        "pathway", "number", "status", "root_key", "change_summary", "created_by",
+        "published_by", "published_at", "retired_at", "validation",
+    ]
+    inlines = [NodeInline]
+    actions = ["publish", "retire"]
+
+    readonly_fields = [
+        "pathway", "number", "status", "created_by", "published_by", "published_at",
+        "retired_at", "validation",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # drafts are made by the pathway's "Create draft" action
+
+    # A published or retired version is view-only: no save button, no delete.
+    def has_change_permission(self, request, obj=None):
+        return not _is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_frozen(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description="Validation")
+    def validation(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        if _is_frozen(obj):
+            return "Validated when it was published."
+        problems = validate_version(obj)
+        if not problems:
+            return "No problems: ready to publish."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li><strong>{}</strong>: {}</li>",
+                             ((p.node_key or "(version)", p.message) for p in problems)),
+        )
+
+    @admin.action(description="Publish (retires the published version)")
+    def publish(self, request, queryset):
+        for version in queryset:
+            try:
+                version_publish(version=version, user=request.user, now=timezone.now())
+            except PathwayError as error:
+                _notify(self, request, error)
+            else:
+                self.message_user(request, f"Published {version}.", messages.SUCCESS)
+
+    @admin.action(description="Retire (the pathway will have no published version)")
+    def retire(self, request, queryset):
+        for version in queryset:
+            try:
+                version_retire(version=version, user=request.user, now=timezone.now())
+            except PathwayError as error:
+                _notify(self, request, error)
+            else:
+                self.message_user(request, f"Retired {version}.", messages.SUCCESS)
+
+
+class NodePartInline(admin.TabularInline):
+    extra = 0
+
+    def _editable(self, node) -> bool:
+        return node is None or not _is_frozen(node.version)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj)
+
+
+class OptionInline(NodePartInline):
+    model = models.Option
+    fields = ["order", "key", "text", "next_key"]
+
+
+class BranchInline(NodePartInline):
+    model = models.Branch
+    fields = ["condition", "site", "trust", "next_key"]
+
+
+class ContactStepInline(NodePartInline):
+    model = models.ContactStep
+    fields = ["order", "kind", "rota", "role", "label", "number", "instruction"]
+
+
+@admin.register(models.Node)
+class NodeAdmin(NetworkScopedAdmin):
+    network_path = "version__pathway__network_id"
+    list_display = ["key", "kind", "text", "version"]
+    list_filter = ["kind", "version__pathway"]
+    search_fields = ["key", "text"]
+    inlines = [OptionInline, BranchInline, ContactStepInline]
+
+    def has_change_permission(self, request, obj=None):
+        frozen = obj is not None and _is_frozen(obj.version)
+        return not frozen and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        frozen = obj is not None and _is_frozen(obj.version)
+        return not frozen and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            kwargs["queryset"] = models.PathwayVersion.objects.filter(
+                status=models.VersionStatus.DRAFT,
+                pathway__network_id__in=managed_network_ids(request.user),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["reference", "version", "referring_site", "at", "channel", "created_at"]
+    list_filter = ["channel", "version__pathway"]
+    search_fields = ["reference"]
+    readonly_fields = [
+        "reference", "version", "referring_site", "user", "at", "created_at", "channel",
+        "answers", "outcome",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            version__pathway__network_id__in=managed_network_ids(request.user)
+        )
+
+    def has_module_permission(self, request):
+        return bool(managed_network_ids(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return bool(managed_network_ids(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

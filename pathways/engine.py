@@ -1,0 +1,421 @@
+"""Given a version, answers, a referring site and an instant: what next.
+
+THE one walk of a pathway: pages, API, PDFs' previews and the decision log all
+call :func:`evaluate` (or :func:`evaluate_version`, which loads what it needs
+first). It is pure over plain data: a :class:`~pathways.tree.PlainTree` and a
+:class:`~rota.oncall.Schedule`, the instant a parameter.
+
+From the root: a question with an answer follows the chosen option; one
+without is returned as the next question. A time window is answered by the
+network's calendar at ``at``, a referring-site node by the referrer's site,
+then trust, then default; both are recorded on the path as facts. An outcome
+has its contact steps resolved through :mod:`rota.oncall` at ``at``.
+Answers that do not fit raise :class:`~pathways.errors.EvaluationError`
+naming the wrong answer; a missing answer is not an error, it is the next
+question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from phonenumbers import NumberParseException
+
+from pathways.errors import EvaluationError
+from pathways.markdown import render_markdown
+from pathways.models import Urgency
+from pathways.tree import PlainNode, PlainTree, SiteRef, load_tree
+from rota.calendars import HoursStatus, hours_status
+from rota.oncall import Schedule, answer_at, rotas_for_role, schedule_around
+from rota.phones import dialling_uri
+from rota.presentation import describe_answer, iso
+
+URGENCY_LABELS = dict(Urgency.choices)
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One step taken: a question answered, or an automatic node's fact."""
+
+    node_key: str
+    kind: str  # question, time_window, referring_site
+    text: str  # the question as asked, or the automatic node's text
+    answer_key: str  # option key; in_hours / out_of_hours; site / trust / default
+    answer_text: str  # the option as shown, or the fact, e.g. "Out of hours: weekend"
+    automatic: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "node": self.node_key,
+            "kind": self.kind,
+            "text": self.text,
+            "answer": self.answer_key,
+            "answer_text": self.answer_text,
+            "automatic": self.automatic,
+        }
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: str
+    help_text: str
+    options: tuple[tuple[str, str], ...]  # (key, text), in order
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "text": self.text,
+            "help_text": self.help_text,
+            "options": [{"key": key, "text": text} for key, text in self.options],
+        }
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact step as resolved at the instant.
+
+    ``answer`` is :func:`rota.presentation.describe_answer` output, in full:
+    redact it for the viewer before showing it. ``unresolved`` says why a
+    rota or role step has no answer (never for a valid version).
+    """
+
+    order: int
+    kind: str  # rota, role, fixed
+    instruction: str
+    role: str = ""
+    answer: dict | None = None
+    fixed: dict | None = None  # {"label", "number", "tel"}
+    unresolved: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "order": self.order,
+            "kind": self.kind,
+            "instruction": self.instruction,
+            "role": self.role,
+            "answer": self.answer,
+            "fixed": self.fixed,
+            "unresolved": self.unresolved,
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    title: str
+    urgency: str  # immediate, urgent, routine
+    urgency_label: str
+    instructions: str  # Markdown as written
+    instructions_html: str  # sanitised HTML
+    transfer: dict | None  # {"site": {...} or None, "text": str}
+    contacts: tuple[Contact, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "urgency": self.urgency,
+            "urgency_label": self.urgency_label,
+            "instructions": self.instructions,
+            "instructions_html": str(self.instructions_html),
+            "transfer": self.transfer,
+            "contacts": [c.as_dict() for c in self.contacts],
+        }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Where the answers lead: the next ``question`` or the ``outcome`` (exactly one is set)."""
+
+    tree: PlainTree
+    at: datetime
+    referring_site: SiteRef
+    hours: HoursStatus
+    path: tuple[PathStep, ...]
+    question: Question | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.outcome is not None
+
+    def as_dict(self) -> dict:
+        """JSON-ready; contacts in full, so redact with ``pathways.presentation``."""
+        tree, site = self.tree, self.referring_site
+        return {
+            "pathway": {"slug": tree.pathway_slug, "title": tree.pathway_title},
+            "version": {
+                "id": tree.version_id, "number": tree.version_number, "status": tree.status,
+            },
+            "at": iso(self.at),
+            "referring_site": site_as_dict(site),
+            "hours": {"in_hours": self.hours.in_hours, "reason": self.hours.reason},
+            "path": [step.as_dict() for step in self.path],
+            "status": "outcome" if self.outcome else "question",
+            "question": self.question.as_dict() if self.question else None,
+            "outcome": self.outcome.as_dict() if self.outcome else None,
+        }
+
+
+def site_as_dict(site: SiteRef) -> dict:
+    return {
+        "id": site.id,
+        "ods_code": site.ods_code,
+        "name": site.name,
+        "short_name": site.short_name,
+        "switchboard": site.switchboard,
+        "tel": _tel(site.switchboard),
+    }
+
+
+def _tel(number: str) -> str | None:
+    try:
+        return dialling_uri(number)
+    except NumberParseException:  # a malformed stored number must not hide the outcome
+        return None
+
+
+# --- The walk ----------------------------------------------------------------
+
+
+def evaluate(
+    *,
+    version_tree: PlainTree,
+    answers: dict[str, str],
+    referring_site,
+    at: datetime,
+    schedule: Schedule,
+) -> Evaluation:
+    """Walk ``version_tree`` with ``answers`` ({question key: option key}).
+
+    ``referring_site`` is a ``Site`` or a site id of the tree's network;
+    ``schedule`` must cover ``at`` (see :func:`load_evaluation_context`).
+    Raises :class:`EvaluationError` with codes ``naive_instant``,
+    ``site_outside_network``, ``unknown_node``, ``not_a_question``,
+    ``unknown_option``, ``skipped_question``, ``not_on_path`` and, for a
+    tree that would not validate, ``invalid_tree``.
+    """
+    tree = version_tree
+    if at.tzinfo is None:
+        raise EvaluationError(
+            "naive_instant", "Give the time with its offset, or as Europe/London time."
+        )
+    site_id = getattr(referring_site, "pk", referring_site)
+    if site_id not in tree.network_site_ids:
+        raise EvaluationError(
+            "site_outside_network", "The referring site is not a site of this pathway's network."
+        )
+    site = tree.sites[site_id]
+    answers = dict(answers or {})
+    for key in answers:
+        node = tree.nodes.get(key)
+        if node is None:
+            raise EvaluationError(
+                "unknown_node", f"This pathway has no question '{key}'.", key
+            )
+        if node.kind != "question":
+            raise EvaluationError(
+                "not_a_question",
+                f"'{key}' is answered automatically and takes no answer.",
+                key,
+            )
+
+    hours = hours_status(schedule.calendars[tree.network_id], at)
+    if tree.root_key not in tree.nodes:
+        raise EvaluationError(
+            "invalid_tree", "This version has no valid root node.", tree.root_key or None
+        )
+    path: list[PathStep] = []
+    visited: set[str] = set()
+    key = tree.root_key
+    while True:
+        node = tree.nodes[key]
+        visited.add(key)
+        if node.kind == "question":
+            if key not in answers:
+                _refuse_unused(tree, answers, visited, pending=node)
+                return Evaluation(
+                    tree, at, site, hours, tuple(path),
+                    question=Question(
+                        node.key, node.text, node.help_text,
+                        tuple((o.key, o.text) for o in node.options),
+                    ),
+                )
+            option = next((o for o in node.options if o.key == answers[key]), None)
+            if option is None:
+                choices = ", ".join(f"'{o.key}'" for o in node.options)
+                raise EvaluationError(
+                    "unknown_option",
+                    f"'{answers[key]}' is not an option of question '{key}' ({node.text}); "
+                    f"the options are {choices}.",
+                    key,
+                )
+            path.append(PathStep(key, node.kind, node.text, option.key, option.text, False))
+            target = option.next_key
+        elif node.kind == "time_window":
+            condition = "in_hours" if hours.in_hours else "out_of_hours"
+            branch = next((b for b in node.branches if b.condition == condition), None)
+            if branch is None:
+                raise EvaluationError(
+                    "invalid_tree", f"Node '{key}' has no {condition} branch.", key
+                )
+            path.append(PathStep(key, node.kind, node.text, condition, hours.reason, True))
+            target = branch.next_key
+        elif node.kind == "referring_site":
+            branch = _site_branch(node, site)
+            if branch is None:
+                raise EvaluationError(
+                    "invalid_tree", f"Node '{key}' has no branch for this site and no default.",
+                    key,
+                )
+            path.append(
+                PathStep(key, node.kind, node.text, branch.condition,
+                         f"Referring site: {site.name}", True)
+            )
+            target = branch.next_key
+        elif node.kind == "outcome":
+            _refuse_unused(tree, answers, visited, pending=None)
+            return Evaluation(
+                tree, at, site, hours, tuple(path),
+                outcome=_outcome(tree, schedule, node, site, at, hours),
+            )
+        else:
+            raise EvaluationError("invalid_tree", f"Node '{key}' is of unknown kind.", key)
+        if target not in tree.nodes:
+            raise EvaluationError(
+                "invalid_tree", f"Node '{key}' leads to '{target}', which does not exist.", key
+            )
+        if target in visited:
+            raise EvaluationError(
+                "invalid_tree", f"Node '{key}' leads back to '{target}': the pathway loops.", key
+            )
+        key = target
+
+
+def _site_branch(node: PlainNode, site: SiteRef):
+    for condition, matches in (
+        ("site", lambda b: b.site_id == site.id),
+        ("trust", lambda b: b.trust_id == site.trust_id),
+        ("default", lambda b: True),
+    ):
+        branch = next(
+            (b for b in node.branches if b.condition == condition and matches(b)), None
+        )
+        if branch is not None:
+            return branch
+    return None
+
+
+def _refuse_unused(tree: PlainTree, answers: dict, visited: set[str], pending) -> None:
+    """Every answer must belong to a question on the path taken."""
+    unused = [key for key in tree.nodes if key in answers and key not in visited]
+    if not unused:
+        return
+    key = unused[0]
+    text = tree.nodes[key].text
+    if pending is not None and key in _reachable_from(tree, pending.key):
+        raise EvaluationError(
+            "skipped_question",
+            f"The answer to '{key}' ({text}) skips question '{pending.key}' "
+            f"({pending.text}), which has not been answered yet.",
+            key,
+        )
+    raise EvaluationError(
+        "not_on_path",
+        f"Question '{key}' ({text}) is not on the path these answers take.",
+        key,
+    )
+
+
+def _reachable_from(tree: PlainTree, start: str) -> set[str]:
+    seen, stack = set(), [start]
+    while stack:
+        key = stack.pop()
+        if key in seen or key not in tree.nodes:
+            continue
+        seen.add(key)
+        stack.extend(tree.nodes[key].next_keys())
+    return seen
+
+
+# --- Outcomes ----------------------------------------------------------------
+
+
+def _outcome(
+    tree: PlainTree, schedule: Schedule, node: PlainNode, site: SiteRef, at: datetime,
+    hours: HoursStatus,
+) -> Outcome:
+    transfer = None
+    if node.transfer_site_id or node.transfer_text:
+        destination = tree.sites.get(node.transfer_site_id)
+        transfer = {
+            "site": site_as_dict(destination) if destination else None,
+            "text": node.transfer_text,
+        }
+    return Outcome(
+        key=node.key,
+        title=node.text,
+        urgency=node.urgency,
+        urgency_label=URGENCY_LABELS.get(node.urgency, node.urgency),
+        instructions=node.instructions,
+        instructions_html=render_markdown(node.instructions),
+        transfer=transfer,
+        contacts=tuple(
+            _contact(tree, schedule, step, site, at, hours) for step in node.steps
+        ),
+    )
+
+
+def _contact(tree, schedule, step, site: SiteRef, at, hours: HoursStatus) -> Contact:
+    base = {"order": step.order, "kind": step.kind, "instruction": step.instruction}
+    if step.kind == "fixed":
+        fixed = {"label": step.label, "number": step.number, "tel": _tel(step.number)}
+        return Contact(**base, fixed=fixed)
+    if step.kind == "rota":
+        rota = schedule.rotas.get(step.rota_id)
+        if rota is None or rota.network_id != tree.network_id:
+            return Contact(**base, unresolved="This step names a rota outside the network.")
+        return Contact(**base, answer=describe_answer(answer_at(schedule, rota.id, at), schedule))
+    if step.kind == "role":
+        rotas = rotas_for_role(
+            schedule, network_id=tree.network_id, role=step.role, site_id=site.id, at=at
+        )
+        if len(rotas) != 1:
+            found = "no rota" if not rotas else f"{len(rotas)} rotas"
+            when = "in hours" if hours.in_hours else "out of hours"
+            return Contact(
+                **base,
+                role=step.role,
+                unresolved=(
+                    f"The role '{step.role}' has {found} serving {site.short_name} {when}: "
+                    f"call {site.short_name} switchboard on {site.switchboard} and ask for "
+                    f"the on-call {step.role.replace('-', ' ')}."
+                ),
+            )
+        answer = answer_at(schedule, rotas[0].id, at)
+        return Contact(**base, role=step.role, answer=describe_answer(answer, schedule))
+    return Contact(**base, unresolved=f"'{step.kind}' is not a kind of contact step.")
+
+
+# --- Loading -----------------------------------------------------------------
+
+
+def load_evaluation_context(version, at: datetime) -> tuple[PlainTree, Schedule]:
+    """The tree of ``version`` and the schedule around ``at``: a constant number of queries."""
+    if at.tzinfo is None:
+        raise EvaluationError(
+            "naive_instant", "Give the time with its offset, or as Europe/London time."
+        )
+    tree = load_tree(version)
+    return tree, schedule_around(network_ids=[tree.network_id], at=at)
+
+
+def evaluate_version(*, version, answers: dict[str, str], referring_site, at: datetime):
+    """Load and evaluate in one call; see :func:`evaluate`."""
+    tree, schedule = load_evaluation_context(version, at)
+    return evaluate(
+        version_tree=tree, answers=answers, referring_site=referring_site, at=at,
+        schedule=schedule,
+    )

@@ -1,0 +1,221 @@
+"""The decision log: only for now, on the published version; append-only."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from pathways import decisions
+from pathways.engine import evaluate_version, load_evaluation_context
+from pathways.errors import EvaluationError, FrozenError
+from pathways.models import Decision
+from pathways.presentation import decision_as_dict
+from pathways.publishing import version_create_draft, version_publish
+from rota.access import ANONYMOUS, viewer_for
+from tests.factories import london
+from tests.pathways.conftest import make_pathway
+
+NOW = london(2026, 3, 18, 22, 15)  # a Wednesday night: out of hours
+
+
+def record(version, world, *, answers=None, at=None, now=NOW, user=None, site=None):
+    return decisions.referral_record(
+        version=version, answers=answers or {}, referring_site=site or world.chorley,
+        user=user, at=at, now=now, channel="web",
+    )
+
+
+def test_referral_record_logs_a_completed_evaluation_for_now(world, published, rotas):
+    _, v1 = published
+    evaluation, decision = record(v1, world, at=NOW, user=world.referrer_a)
+    assert evaluation.outcome.key == "o-transfer"
+    assert re.fullmatch(r"IR-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{2}", decision.reference)
+    decision.refresh_from_db()
+    assert (decision.version, decision.referring_site, decision.user, decision.channel) == (
+        v1, world.chorley, world.referrer_a, "web"
+    )
+    assert (decision.at, decision.created_at) == (NOW, NOW)
+    assert decision.answers == [
+        {"node": "when", "kind": "time_window", "text": "In hours or out of hours",
+         "answer": "out_of_hours", "answer_text": "Out of hours: after 17:00", "automatic": True},
+        {"node": "where", "kind": "referring_site", "text": "Referring site", "answer": "site",
+         "answer_text": "Referring site: Chorley and South Ribble Hospital", "automatic": True},
+    ]
+    assert decision.outcome["title"] == "Transfer to Royal Preston"
+    assert decision.outcome["transfer"]["text"] == "Royal Preston IR suite"
+    contact = decision.outcome["contacts"][0]
+    assert contact["answer"]["rota"]["slug"] == "ir-night"
+    assert [c["name"] for c in contact["answer"]["clinicians"]] == ["Dr Night"]
+    assert [m["visibility"] for m in contact["answer"]["clinicians"][0]["contacts"]] == [
+        "switchboard", "staff",
+    ]
+
+
+def test_referral_record_without_an_instant_means_now(world, published):
+    _, v1 = published
+    _, decision = record(v1, world, at=None)
+    assert decision.at == NOW
+
+
+def test_referral_record_at_another_instant_is_a_preview(world, published):
+    _, v1 = published
+    evaluation, decision = record(v1, world, at=NOW + timedelta(hours=1))
+    assert (evaluation.outcome.key, decision) == ("o-transfer", None)
+    assert Decision.objects.count() == 0
+
+
+def test_referral_record_on_a_draft_is_a_preview(world, published):
+    pathway, _ = published
+    draft = version_create_draft(pathway=pathway, user=None)
+    evaluation, decision = record(draft, world)
+    assert (evaluation.is_complete, decision) == (True, None)
+    assert Decision.objects.count() == 0
+
+
+def test_referral_record_on_a_retired_version_is_a_preview(world, published):
+    pathway, v1 = published
+    draft = version_create_draft(pathway=pathway, user=None)
+    version_publish(version=draft, user=None, now=NOW - timedelta(days=1))
+    _, decision = record(v1, world)
+    assert decision is None
+    _, decision = record(draft, world)
+    assert decision.version == draft
+
+
+def test_referral_record_before_the_outcome_logs_nothing(world, published):
+    _, v1 = published
+    morning = london(2026, 3, 18, 10)
+    evaluation, decision = record(v1, world, at=morning, now=morning)
+    assert (evaluation.question.key, decision) == ("bleeding", None)
+    assert Decision.objects.count() == 0
+
+
+def test_referral_record_with_wrong_answers_raises_and_logs_nothing(world, published):
+    _, v1 = published
+    with pytest.raises(EvaluationError) as caught:
+        record(v1, world, answers={"bleeding": "yes"})
+    assert (caught.value.code, caught.value.node_key) == ("not_on_path", "bleeding")
+    assert Decision.objects.count() == 0
+
+
+def test_referral_record_anonymous_user_is_stored_as_none(world, published):
+    _, v1 = published
+    _, decision = record(v1, world, user=AnonymousUser())
+    assert decision.user is None
+
+
+def test_decision_cannot_be_changed_or_deleted(world, published):
+    _, v1 = published
+    _, decision = record(v1, world)
+    decision.channel = "api"
+    with pytest.raises(FrozenError):
+        decision.save()
+    with pytest.raises(FrozenError):
+        decision.delete()
+    with pytest.raises(FrozenError):
+        Decision.objects.filter(pk=decision.pk).update(channel="api")
+    with pytest.raises(FrozenError):
+        Decision.objects.all().delete()
+    assert Decision.objects.get(pk=decision.pk).channel == "web"
+
+
+def test_decision_blocks_deleting_its_user(world, published):
+    from django.db.models import ProtectedError
+
+    _, v1 = published
+    record(v1, world, user=world.referrer_a)
+    with pytest.raises(ProtectedError):
+        world.referrer_a.delete()
+
+
+def test_decision_reference_retries_when_taken(world, published, monkeypatch):
+    _, v1 = published
+    drawn = iter(["IR-AAAA-AA", "IR-AAAA-AA", "IR-BBBB-BB"])
+    monkeypatch.setattr(decisions, "new_reference", lambda: next(drawn))
+    _, first = record(v1, world)
+    _, second = record(v1, world)
+    assert (first.reference, second.reference) == ("IR-AAAA-AA", "IR-BBBB-BB")
+
+
+def test_new_reference_avoids_ambiguous_characters():
+    references = {decisions.new_reference() for _ in range(200)}
+    assert len(references) == 200
+    assert all(decisions.REFERENCE_PATTERN.match(r) for r in references)
+    assert not set("".join(r[3:] for r in references)) & set("01ILOU")
+
+
+@pytest.mark.parametrize("typed", ["IR-7KQ4-M2", "ir 7kq4 m2", "7KQ4M2", "ir-7kq4-m2 "])
+def test_normalise_reference_forgives_case_spaces_and_dashes(typed):
+    assert decisions.normalise_reference(typed) == "IR-7KQ4-M2"
+
+
+def test_decision_by_reference(world, published):
+    _, v1 = published
+    _, decision = record(v1, world)
+    assert decisions.decision_by_reference(decision.reference.lower()) == decision
+    assert decisions.decision_by_reference("IR-0000-00") is None
+
+
+def test_decision_as_dict_is_redacted_for_the_viewer(world, published):
+    _, v1 = published
+    _, decision = record(v1, world)
+    anonymous = decision_as_dict(decision, ANONYMOUS)
+    person = anonymous["outcome"]["contacts"][0]["answer"]["clinicians"][0]
+    assert (person["name"], person["contacts"]) == (None, [])
+    referrer = decision_as_dict(decision, viewer_for(world.referrer_a, world.network.id))
+    person = referrer["outcome"]["contacts"][0]["answer"]["clinicians"][0]
+    assert person["name"] == "Dr Night"
+    assert [c["route"] for c in person["contacts"]] == [
+        "Royal Preston switchboard 01772 716565, bleep 2345"
+    ]
+    assert referrer["reference"] == decision.reference
+    assert referrer["path"] == decision.answers
+
+
+# --- Constant queries ------------------------------------------------------------------
+
+
+def _wide_nodes(count: int) -> list[dict]:
+    """A chain of ``count`` questions, each with an outcome as its other option."""
+    nodes = []
+    for index in range(count):
+        following = f"q{index + 1}" if index + 1 < count else "o-end"
+        nodes.append({"key": f"q{index}", "kind": "question", "text": f"Q{index}?",
+                      "options": [{"key": "on", "text": "On", "next": following},
+                                  {"key": "stop", "text": "Stop", "next": f"o{index}"}]})
+        nodes.append({"key": f"o{index}", "kind": "outcome", "text": "Out", "urgency": "urgent",
+                      "steps": [{"kind": "role", "role": "ir-consultant"},
+                                {"kind": "rota", "rota": "vascular"}]})
+    nodes.append({"key": "o-end", "kind": "outcome", "text": "End", "urgency": "urgent",
+                  "steps": [{"kind": "role", "role": "ir-consultant"}]})
+    return nodes
+
+
+QUERIES = 17  # six for the tree, eleven for the schedule around the instant
+
+
+def test_evaluate_version_queries_do_not_grow_with_the_tree(
+    world, rotas, django_assert_num_queries
+):
+    _, small = make_pathway(world, slug="small", nodes=_wide_nodes(1), root="q0")
+    _, large = make_pathway(world, slug="large", nodes=_wide_nodes(40), root="q0")
+    answers_small = {"q0": "on"}
+    answers_large = {f"q{i}": "on" for i in range(40)}
+    with django_assert_num_queries(QUERIES):
+        result = evaluate_version(version=small, answers=answers_small,
+                                  referring_site=world.chorley, at=NOW)
+    assert result.outcome.key == "o-end"
+    with django_assert_num_queries(QUERIES):
+        result = evaluate_version(version=large, answers=answers_large,
+                                  referring_site=world.chorley, at=NOW)
+    assert (result.outcome.key, len(result.path)) == ("o-end", 40)
+
+
+def test_load_evaluation_context_refuses_a_naive_instant(published):
+    from datetime import datetime
+
+    _, v1 = published
+    with pytest.raises(EvaluationError) as caught:
+        load_evaluation_context(v1, datetime(2026, 3, 18, 22))  # noqa: DTZ001
+    assert caught.value.code == "naive_instant"
