@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "rota",
     "pathways",
@@ -152,12 +154,55 @@ LOGOUT_REDIRECT_URL = "/"
 # How far ahead rotation patterns are turned into shifts by generate_shifts.
 ROTA_GENERATION_HORIZON_DAYS = _env_int("ROTA_GENERATION_HORIZON_DAYS", 91)
 
+
+def _env_rate(name: str, default: str) -> str:
+    raw = os.environ.get(name) or default
+    number, _, period = raw.partition("/")
+    if not (number.isdigit() and int(number) > 0 and period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 600/min, not {raw!r}")
+    return raw
+
+
+# Token first: its WWW-Authenticate header makes an unauthenticated call a 401.
+# Session users (clinicians in the pages) are never throttled.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rota.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rota.tokens.AnonymousThrottle",
+        "rota.tokens.ApiTokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _env_rate("API_ANON_RATE", "120/min"),
+        "token": _env_rate("API_TOKEN_RATE", "600/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "rota.api_errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IR on-call pathway service API",
+    "DESCRIPTION": (
+        "Who is on call for interventional radiology rotas, and the emergency IR pathways. "
+        "Every refusal (4xx) has the shape {\"error\": {\"code\", \"message\", \"field\"}}. "
+        "Times are ISO 8601; without an offset they are Europe/London wall time."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Served from drf-spectacular-sidecar's static files: hospital networks are offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+SESSION_ENGINE = "config.sessions"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)

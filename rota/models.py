@@ -564,3 +564,90 @@ def _local(instant) -> str:
     from rota.calendars import LONDON
 
     return instant.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
+
+
+throttle_rate_validator = RegexValidator(
+    r"^[1-9][0-9]{0,6}/(s|sec|second|m|min|minute|h|hour|d|day)$",
+    "A rate is a number of requests per second, minute, hour or day, e.g. 600/min.",
+)
+
+
+def api_token_roles() -> list[tuple[str, str]]:
+    from rota.access import ROLE_GROUPS
+
+    return [(group, group) for group in ROLE_GROUPS]
+
+
+class ApiToken(models.Model):
+    """A secret with which another system calls the API as one role in one network.
+
+    Only a hash of the secret is stored; the secret is shown once, when the
+    token is created. A revoked token authenticates nobody.
+    """
+
+    name = models.CharField(
+        max_length=200, help_text="Which system uses it, e.g. 'Royal Preston telephony'."
+    )
+    role = models.CharField(
+        max_length=40,
+        choices=api_token_roles,
+        help_text="What the system may see and do, as a user with this role.",
+    )
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="api_tokens")
+    prefix = models.CharField(max_length=12, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    throttle_rate = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[throttle_rate_validator],
+        help_text="Requests allowed, e.g. 600/min; empty uses the service default.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["network", "name"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class FeedToken(models.Model):
+    """The secret address of one rota's or one clinician's calendar feed; revocable."""
+
+    rota = models.ForeignKey(
+        Rota, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens"
+    )
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens"
+    )
+    name = models.CharField(
+        max_length=200, blank=True, help_text="Who it was given to, e.g. 'Dr Example's phone'."
+    )
+    prefix = models.CharField(max_length=12, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "calendar feed"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rota__isnull=False, clinician__isnull=True)
+                | Q(rota__isnull=True, clinician__isnull=False),
+                name="feed_token_rota_or_clinician",
+                violation_error_message="A calendar feed is for one rota or one clinician.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.rota or self.clinician} ({self.prefix}…)"

@@ -30,7 +30,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from rota.calendars import NetworkCalendar, in_hours_intervals
@@ -239,7 +239,10 @@ def _site_info(site) -> SiteInfo:
 def load_schedule(
     *, network_ids: Iterable[int], start: datetime, end: datetime
 ) -> Schedule:
-    """Read what the networks' rotas need for ``[start, end)``; ten queries."""
+    """Read what the networks' rotas need for ``[start, end)``.
+
+    At most eleven queries, however many rotas, shifts and clinicians.
+    """
     from django.db.models import Prefetch, Q
 
     from rota.models import (
@@ -474,6 +477,26 @@ def resolve_timelines(
 # --- Answers at an instant -------------------------------------------------
 
 
+def answer_spans(schedule: Schedule, rota_id: int) -> list[Segment]:
+    """The rota's timeline with neighbours joined where they give the same answer.
+
+    Segments also split where only the source changes (a rotation shift
+    followed by the same clinician's manual shift); a caller cares about who,
+    so such neighbours make one span. Each span keeps its first segment's source.
+    """
+    spans: list[Segment] = []
+    for segment in resolve_timeline(schedule, rota_id):
+        key = (segment.clinician_ids, segment.gap, segment.divert)
+        last = spans[-1] if spans else None
+        if last and last.end == segment.start and key == (
+            last.clinician_ids, last.gap, last.divert
+        ):
+            spans[-1] = replace(last, end=segment.end)
+        else:
+            spans.append(segment)
+    return spans
+
+
 def answer_at(
     schedule: Schedule, rota_id: int, at: datetime, _followed: frozenset[int] = frozenset()
 ) -> OnCallAnswer:
@@ -488,22 +511,38 @@ def answer_at(
         raise ValueError("The instant lies outside the loaded schedule.")
     rota = schedule.rotas[rota_id]
     followed = _followed | {rota_id}
-    segments = resolve_timeline(schedule, rota_id)
-    index = next(i for i, s in enumerate(segments) if s.start <= at < s.end)
-    current = segments[index]
+    spans = answer_spans(schedule, rota_id)
+    index = next(i for i, s in enumerate(spans) if s.start <= at < s.end)
+    current = spans[index]
     since = None if current.start <= schedule.start else current.start
     until = None if current.end >= schedule.end else current.end
 
-    later = (s for s in segments[index + 1:] if s.on_call and s.on_call != current.on_call)
-    upcoming = next(later, None)
+    # Who is next: the first people on call after this answer, the same
+    # clinician again only after a spell with nobody (an in-hours rota's
+    # night), never the same clinician merely diverted or re-sourced.
+    upcoming, interrupted = None, not current.on_call
+    for segment in spans[index + 1:]:
+        if not segment.on_call:
+            interrupted = True
+        elif interrupted or segment.clinician_ids != current.clinician_ids:
+            upcoming = segment
+            break
 
+    # A handover is one person (or team) giving way to another; the start of
+    # an in-hours rota's day after nobody, or the start of a gap, is not one.
     handover = None
-    previous = segments[index - 1] if index > 0 else None
-    following = segments[index + 1] if index + 1 < len(segments) else None
-    if since and previous and at - since < HANDOVER_NOTICE and previous.on_call != current.on_call:
+    previous = spans[index - 1] if index > 0 else None
+    following = spans[index + 1] if index + 1 < len(spans) else None
+    if (
+        since and previous and previous.on_call and current.on_call
+        and previous.clinician_ids != current.clinician_ids
+        and at - since <= HANDOVER_NOTICE
+    ):
         handover = Handover(since, previous.on_call, current.on_call)
-    elif until and following and until - at <= HANDOVER_NOTICE and (
-        following.on_call != current.on_call
+    elif (
+        until and following and following.on_call and current.on_call
+        and following.clinician_ids != current.clinician_ids
+        and until - at <= HANDOVER_NOTICE
     ):
         handover = Handover(until, current.on_call, following.on_call)
 
@@ -515,14 +554,18 @@ def answer_at(
     fallback_unavailable = ""
     if current.divert and current.divert.to_rota_id:
         target = current.divert.to_rota_id
-        if target in followed or target not in schedule.rotas:
+        if target not in schedule.rotas:
+            fallback_unavailable = "The divert leads to a rota of another network."
+        elif target in followed:
             fallback_unavailable = "The divert leads back to a rota already followed."
         else:
             divert_answer = answer_at(schedule, target, at, followed)
     elif current.gap:
         if rota.fallback_id is None:
             fallback_unavailable = "This rota has no fallback rota."
-        elif rota.fallback_id in followed or rota.fallback_id not in schedule.rotas:
+        elif rota.fallback_id not in schedule.rotas:
+            fallback_unavailable = "The fallback rota belongs to another network."
+        elif rota.fallback_id in followed:
             fallback_unavailable = "The fallback chain leads back to a rota already followed."
         else:
             fallback = answer_at(schedule, rota.fallback_id, at, followed)

@@ -1,0 +1,450 @@
+"""The rota half of the REST API: reference data, on-call answers, shifts, cover and leave.
+
+Thin adapters: who is on call comes from :mod:`rota.oncall`, its shape from
+:mod:`rota.presentation`, what a caller may see and do from :mod:`rota.access`,
+writes from :mod:`rota.services`, instants from :mod:`rota.timeparse`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from rota import models, services
+from rota.access import may_manage_rotas, viewer_for
+from rota.api_errors import ApiError
+from rota.api_schema import error_responses
+from rota.oncall import answer_at, load_schedule, resolve_timeline, schedule_around
+from rota.presentation import describe_answer, describe_clinician, iso, redact
+from rota.serializers import (
+    ClinicianSerializer,
+    CoverInputSerializer,
+    CoverSerializer,
+    LeaveInputSerializer,
+    LeaveSerializer,
+    NetworkSerializer,
+    OnCallResponseSerializer,
+    RotaSerializer,
+    RotaShiftsSerializer,
+    SiteSerializer,
+    TrustSerializer,
+)
+from rota.services import leave_window
+from rota.timeparse import InstantError, parse_instant
+from rota.tokens import acting_user
+
+DEFAULT_RANGE = timedelta(days=7)
+LONGEST_RANGE = timedelta(days=100)
+# What a slug or ODS code can be. Anything else cannot exist, and is refused before
+# it reaches the database (PostgreSQL rejects text with NUL bytes with an error).
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+ODS_PATTERN = "[A-Za-z0-9]+"
+
+
+def instant_param(request, name: str, *, now):
+    """Query parameter ``name`` as an instant (``now`` when absent); 400 when unusable."""
+    try:
+        return parse_instant(request.query_params.get(name), now=now)
+    except InstantError as error:
+        raise ApiError(error.message, code=error.code, field=name) from error
+
+
+def _by_slug(model, request, name: str):
+    """The ``model`` row whose slug is query parameter ``name``; 400 when there is none."""
+    slug = request.query_params.get(name)
+    if not slug:
+        return None
+    found = (
+        model.objects.filter(slug=slug).first() if re.fullmatch(SLUG_PATTERN, slug) else None
+    )
+    if found is None:
+        noun = model._meta.verbose_name
+        raise ApiError(f"No {noun} is called {slug!r}.", code="does_not_exist", field=name)
+    return found
+
+
+def _network_param(request) -> models.Network | None:
+    return _by_slug(models.Network, request, "network")
+
+
+def _people_visible(people: list[dict], viewer) -> list[dict]:
+    """Described people as ``viewer`` may see them: presentation's redaction rule."""
+    return redact({"clinicians": people}, viewer)["clinicians"]
+
+
+# --- Reference data ------------------------------------------------------
+
+NETWORK_FILTER = OpenApiParameter(
+    "network", str, description="Only this network (its slug, e.g. lsc).", required=False
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Networks", responses={200: NetworkSerializer(many=True),
+                                                     **error_responses()}),
+    retrieve=extend_schema(summary="A network, by slug",
+                           responses={200: NetworkSerializer, **error_responses(404)}),
+)
+class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = models.Network.objects.order_by("name", "id")
+    serializer_class = NetworkSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+
+class _NetworkFiltered(viewsets.ReadOnlyModelViewSet):
+    network_path = "network"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            network = _network_param(self.request)
+            if network is not None:
+                queryset = queryset.filter(**{self.network_path: network})
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Trusts", parameters=[NETWORK_FILTER],
+                       responses={200: TrustSerializer(many=True), **error_responses(400)}),
+    retrieve=extend_schema(summary="A trust, by ODS code",
+                           responses={200: TrustSerializer, **error_responses(404)}),
+)
+class TrustViewSet(_NetworkFiltered):
+    queryset = models.Trust.objects.select_related("network").order_by("name", "id")
+    serializer_class = TrustSerializer
+    lookup_field = "ods_code"
+    lookup_value_regex = ODS_PATTERN
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Sites", parameters=[NETWORK_FILTER],
+                       responses={200: SiteSerializer(many=True), **error_responses(400)}),
+    retrieve=extend_schema(summary="A site, by ODS site code",
+                           responses={200: SiteSerializer, **error_responses(404)}),
+)
+class SiteViewSet(_NetworkFiltered):
+    queryset = models.Site.objects.select_related("trust__network").order_by("name", "id")
+    serializer_class = SiteSerializer
+    lookup_field = "ods_code"
+    lookup_value_regex = ODS_PATTERN
+    network_path = "trust__network"
+
+
+SHIFTS_PARAMETERS = [
+    OpenApiParameter("from", str, required=False, description=(
+        "Start of the range, ISO 8601 (Europe/London without an offset); default now."
+    ), examples=[OpenApiExample("Wall time", value="2026-03-28T08:00")]),
+    OpenApiParameter("to", str, required=False, description=(
+        "End of the range (exclusive); default seven days after 'from'; at most 100 days."
+    ), examples=[OpenApiExample("With offset", value="2026-04-04T08:00:00+01:00")]),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Rotas", parameters=[NETWORK_FILTER],
+                       responses={200: RotaSerializer(many=True), **error_responses(400)}),
+    retrieve=extend_schema(summary="A rota, by slug",
+                           responses={200: RotaSerializer, **error_responses(404)}),
+    shifts=extend_schema(
+        summary="A rota's resolved timeline and shifts over a range",
+        description=(
+            "Segments say who is on call (covers applied, leave removed), where the gaps "
+            "are and when the rota is diverted; names and contacts as the caller may see them."
+        ),
+        parameters=SHIFTS_PARAMETERS,
+        responses={200: RotaShiftsSerializer, **error_responses(400, 404)},
+    ),
+)
+class RotaViewSet(_NetworkFiltered):
+    queryset = (
+        models.Rota.objects.select_related("network", "based_at", "fallback")
+        .prefetch_related("serves")
+        .order_by("network__name", "name", "id")
+    )
+    serializer_class = RotaSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+    @action(detail=True, methods=["get"])
+    def shifts(self, request, slug=None):
+        rota = self.get_object()
+        now = timezone.now()
+        start = instant_param(request, "from", now=now)
+        end = (
+            instant_param(request, "to", now=now)
+            if request.query_params.get("to")
+            else start + DEFAULT_RANGE
+        )
+        if end <= start:
+            raise ApiError("'to' must be after 'from'.", field="to")
+        if end - start > LONGEST_RANGE:
+            raise ApiError(
+                "Ask for at most 100 days at a time; split longer ranges.", field="to"
+            )
+        schedule = load_schedule(network_ids=[rota.network_id], start=start, end=end)
+        viewer = viewer_for(request.user, rota.network_id)
+
+        def people(entries):
+            described = [describe_clinician(schedule.clinicians[e.clinician_id], e.source)
+                         for e in entries]
+            return _people_visible(described, viewer)
+
+        segments = []
+        for segment in resolve_timeline(schedule, rota.id, start, end):
+            if segment.divert is not None:
+                state = "diverted"
+            elif segment.gap:
+                state = "gap"
+            elif segment.on_call:
+                state = "on_call"
+            else:
+                state = "outside_hours"
+            segments.append({
+                "start": iso(segment.start),
+                "end": iso(segment.end),
+                "status": state,
+                "clinicians": people(segment.on_call),
+                "divert_reason": segment.divert.reason if segment.divert else None,
+            })
+        shifts = [
+            {
+                "id": shift.id,
+                "clinician": _people_visible([describe_clinician(
+                    schedule.clinicians[shift.clinician_id], shift.kind
+                )], viewer)[0],
+                "start": iso(shift.start),
+                "end": iso(shift.end),
+                "kind": shift.kind,
+            }
+            for shift in schedule.shifts
+            if shift.rota_id == rota.id
+        ]
+        return Response({
+            "rota": rota.slug, "start": iso(start), "end": iso(end),
+            "segments": segments, "shifts": shifts,
+        })
+
+
+CLINICIAN_DESCRIPTION = (
+    "Names and contact methods as the caller may see them in the clinician's home "
+    "network: anonymous callers (and callers from other networks) get no names and no "
+    "contacts; referrers get public and staff contacts; switchboard, coordinators and "
+    "leads every contact."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Clinicians", description=CLINICIAN_DESCRIPTION,
+                       parameters=[NETWORK_FILTER],
+                       responses={200: ClinicianSerializer(many=True), **error_responses(400)}),
+    retrieve=extend_schema(summary="A clinician, by id", description=CLINICIAN_DESCRIPTION,
+                           responses={200: ClinicianSerializer, **error_responses(404)}),
+)
+class ClinicianViewSet(_NetworkFiltered):
+    queryset = (
+        models.Clinician.objects.select_related("home_trust")
+        .prefetch_related(Prefetch(
+            "contact_methods",
+            queryset=models.ContactMethod.objects.select_related("site").order_by("order", "id"),
+        ))
+        .order_by("name", "id")
+    )
+    serializer_class = ClinicianSerializer
+    lookup_value_regex = "[0-9]+"
+    network_path = "home_trust__network"
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["viewer_for"] = lambda network_id: viewer_for(self.request.user, network_id)
+        return context
+
+
+# --- On call -------------------------------------------------------------
+
+AT_PARAMETER = OpenApiParameter(
+    "at", str, required=False,
+    description=(
+        "The instant, ISO 8601; default now. Without an offset it is Europe/London wall "
+        "time; a wall time that does not exist (spring) or happens twice (autumn) is "
+        "refused: give the offset then. Within ten years of now."
+    ),
+    examples=[
+        OpenApiExample("Europe/London wall time", value="2026-05-04T02:40"),
+        OpenApiExample("With offset", value="2026-10-25T01:30:00+00:00"),
+    ],
+)
+
+ONCALL_EXAMPLE = {
+    "at": "2026-05-04T02:40:00+01:00",
+    "answers": [{
+        "rota": {
+            "slug": "lsc-ir-consultant", "name": "LSC IR consultant", "role": "ir-consultant",
+            "ask_for": "the on-call IR consultant", "required_coverage": "always",
+            "based_at": {"name": "Royal Preston Hospital", "short_name": "Royal Preston",
+                         "switchboard": "01772 716565", "tel": "tel:+441772716565"},
+        },
+        "at": "2026-05-04T02:40:00+01:00",
+        "status": "on_call",
+        "switchboard_route": (
+            "Call Royal Preston switchboard on 01772 716565 and ask for the on-call IR "
+            "consultant"
+        ),
+        "clinicians": [{
+            "id": 7, "name": "Dr A. Example", "role": "Consultant interventional radiologist",
+            "source": "rotation",
+            "contacts": [{"kind": "bleep", "label": "Bleep", "value": "2345",
+                          "visibility": "staff",
+                          "route": "Royal Preston switchboard 01772 716565, bleep 2345",
+                          "tel": "tel:+441772716565"}],
+        }],
+        "since": "2026-05-03T17:00:00+01:00",
+        "until": "2026-05-04T08:00:00+01:00",
+        "next": {"clinicians": [], "from": "2026-05-04T08:00:00+01:00"},
+        "handover": None, "notes": [], "divert": None, "fallback": None,
+        "fallback_unavailable": "",
+    }],
+}
+
+
+@extend_schema(
+    summary="Who is on call",
+    description=(
+        "The on-call answer of one rota (rota=<slug>) or of every rota of a network "
+        "(network=<slug>) at an instant: who, since and until when, who is next, the "
+        "handover, notes, diverts, and in a gap the fallback rota's answer. Names and "
+        "contacts as the caller may see them; anonymous callers get roles and switchboard "
+        "routes only."
+    ),
+    parameters=[
+        OpenApiParameter("rota", str, required=False, description="One rota, by slug."),
+        OpenApiParameter("network", str, required=False,
+                         description="Every rota of a network, by slug."),
+        AT_PARAMETER,
+    ],
+    responses={
+        200: OnCallResponseSerializer,
+        **error_responses(400),
+    },
+    examples=[OpenApiExample("A consultant on call overnight", value=ONCALL_EXAMPLE,
+                             response_only=True, status_codes=["200"])],
+)
+@api_view(["GET"])
+def oncall(request):
+    now = timezone.now()
+    at = instant_param(request, "at", now=now)
+    rota_slug = request.query_params.get("rota")
+    network_slug = request.query_params.get("network")
+    if bool(rota_slug) == bool(network_slug):
+        raise ApiError(
+            "Give rota=<slug> for one rota, or network=<slug> for every rota of a network.",
+            code="required", field="rota" if not rota_slug else "network",
+        )
+    if rota_slug:
+        rota = _by_slug(models.Rota, request, "rota")
+        network_id, rota_ids = rota.network_id, [rota.id]
+    else:
+        network = _network_param(request)
+        network_id, rota_ids = network.id, None
+    schedule = schedule_around(network_ids=[network_id], at=at)
+    if rota_ids is None:
+        rota_ids = [r.id for r in sorted(schedule.rotas.values(), key=lambda r: (r.name, r.id))]
+    viewer = viewer_for(request.user, network_id)
+    answers = [
+        redact(describe_answer(answer_at(schedule, rota_id, at), schedule), viewer)
+        for rota_id in rota_ids
+    ]
+    return Response({"at": iso(at), "answers": answers})
+
+
+# --- Cover and leave -----------------------------------------------------
+
+
+def _require_manager(user, network_id: int) -> None:
+    if not may_manage_rotas(user, network_id):
+        raise PermissionDenied(
+            "Only the network's rota coordinators (or an admin) may change its rotas."
+        )
+
+
+@extend_schema(
+    summary="Create a cover",
+    description=(
+        "Clinician 'covering' replaces 'replaces' on a rota for a window, or joins it when "
+        "'replaces' is null; the same rules as the admin (rota.services.cover_create). "
+        "Rota coordinators of the rota's network only."
+    ),
+    request=CoverInputSerializer,
+    responses={201: CoverSerializer, **error_responses(400, 403)},
+    examples=[OpenApiExample("A swap for one night", request_only=True, value={
+        "rota": "lsc-ir-consultant", "covering": 8, "replaces": 7,
+        "start": "2026-05-04T17:00", "end": "2026-05-05T08:00", "reason": "Swap",
+    })],
+)
+@api_view(["POST"])
+@permission_classes([permissions.IsAuthenticated])
+def cover_create(request):
+    data = CoverInputSerializer(data=request.data, context={"now": timezone.now()})
+    data.is_valid(raise_exception=True)
+    values = data.validated_data
+    _require_manager(request.user, values["rota"].network_id)
+    cover = services.cover_create(
+        rota=values["rota"], covering=values["covering"], replaces=values.get("replaces"),
+        start=values["start"], end=values["end"], reason=values["reason"],
+        user=acting_user(request.user),
+    )
+    return Response(CoverSerializer(cover).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    summary="Record leave",
+    description=(
+        "A clinician is away: give start and end instants, or first_day and last_day as "
+        "whole Europe/London days. Rota coordinators of the clinician's home network only."
+    ),
+    request=LeaveInputSerializer,
+    responses={201: LeaveSerializer, **error_responses(400, 403)},
+    examples=[OpenApiExample("A week of annual leave", request_only=True, value={
+        "clinician": 7, "first_day": "2026-08-03", "last_day": "2026-08-09",
+        "reason": "Annual leave",
+    })],
+)
+@api_view(["POST"])
+@permission_classes([permissions.IsAuthenticated])
+def leave_create(request):
+    data = LeaveInputSerializer(data=request.data, context={"now": timezone.now()})
+    data.is_valid(raise_exception=True)
+    values = data.validated_data
+    clinician = values["clinician"]
+    _require_manager(request.user, clinician.home_trust.network_id)
+    if "first_day" in values:
+        start, end = leave_window(values["first_day"], values["last_day"])
+    else:
+        start, end = values["start"], values["end"]
+    leave = services.leave_create(
+        clinician=clinician, start=start, end=end, reason=values["reason"],
+        user=acting_user(request.user),
+    )
+    return Response(LeaveSerializer(leave).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([permissions.AllowAny])
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a 404 in the error shape."""
+    hint = "" if request.path.endswith("/") else " API addresses end with a slash."
+    raise NotFound(f"There is no API endpoint at {request.path}.{hint}")

@@ -1,0 +1,86 @@
+"""Admin for API tokens and calendar-feed addresses: create (secret shown once), revoke.
+
+Registered on the default admin site when imported; ``rota/admin.py`` imports it.
+"""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from rota.models import ApiToken, FeedToken
+from rota.tokens import (
+    api_token_create,
+    api_token_revoke,
+    feed_path,
+    feed_token_create,
+    feed_token_revoke,
+)
+
+
+class _RevocableAdmin(admin.ModelAdmin):
+    """Secrets are issued once and revoked, never edited or deleted (the record stays)."""
+
+    actions = ["revoke"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.display(boolean=True, description="live")
+    def live(self, obj) -> bool:
+        return obj.revoked_at is None
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(_RevocableAdmin):
+    list_display = ["name", "prefix", "role", "network", "live", "last_used_at", "created_by"]
+    list_filter = ["network", "role"]
+    fields = ["name", "role", "network", "throttle_rate"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, secret = api_token_create(
+            name=obj.name, role=obj.role, network=obj.network,
+            throttle_rate=obj.throttle_rate, created_by=request.user,
+        )
+        obj.pk, obj.prefix = token.pk, token.prefix
+        messages.warning(
+            request,
+            f"Copy this token now; it will not be shown again: {secret} "
+            f"(send it as 'Authorization: Token {secret}').",
+        )
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        now = timezone.now()
+        for token in queryset:
+            api_token_revoke(token=token, at=now)
+        messages.success(request, f"Revoked {queryset.count()} token(s).")
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(_RevocableAdmin):
+    list_display = ["__str__", "name", "live", "created_by", "created_at"]
+    fields = ["rota", "clinician", "name"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        feed, secret = feed_token_create(
+            rota=obj.rota, clinician=obj.clinician, name=obj.name, created_by=request.user
+        )
+        obj.pk, obj.prefix = feed.pk, feed.prefix
+        url = request.build_absolute_uri(feed_path(feed, secret))
+        messages.warning(request, f"Copy this calendar address now; it will not be shown "
+                                  f"again: {url}")
+
+    @admin.action(description="Revoke the selected calendar feeds")
+    def revoke(self, request, queryset):
+        now = timezone.now()
+        for feed in queryset:
+            feed_token_revoke(feed=feed, at=now)
+        messages.success(request, f"Revoked {queryset.count()} calendar feed(s).")

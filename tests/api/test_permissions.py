@@ -1,0 +1,88 @@
+"""Role by endpoint: who gets what status, and how much of the people they see."""
+
+import pytest
+
+from rota.models import Cover, Leave
+from tests.api.conftest import ROLES, client_as
+
+# role: (name shown, contact visibilities shown) for Dr Alpha
+SEES = {
+    "anonymous": (None, []),
+    "referrer": ("Dr Alpha", ["staff", "public"]),
+    "switchboard": ("Dr Alpha", ["switchboard", "staff", "public"]),
+    "coordinator": ("Dr Alpha", ["switchboard", "staff", "public"]),
+    "lead": ("Dr Alpha", ["switchboard", "staff", "public"]),
+    "outsider": (None, []),
+    "admin": ("Dr Alpha", ["switchboard", "staff", "public"]),
+    "token": ("Dr Alpha", ["switchboard", "staff", "public"]),
+}
+WRITES = {
+    "anonymous": 401, "referrer": 403, "switchboard": 403, "coordinator": 201, "lead": 403,
+    "outsider": 403, "admin": 201, "token": 403,
+}
+READS = [
+    "/api/v1/networks/", "/api/v1/networks/lsc/", "/api/v1/trusts/", "/api/v1/trusts/RXN/",
+    "/api/v1/sites/", "/api/v1/sites/RXN02/", "/api/v1/rotas/", "/api/v1/rotas/lsc-ir/",
+    "/api/v1/rotas/lsc-ir/shifts/?from=2026-05-03T17:00", "/api/v1/clinicians/",
+    "/api/v1/oncall/?network=lsc",
+]
+
+
+def _seen(person):
+    return person["name"], [c["visibility"] for c in person["contacts"]]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_reads_are_open_to_every_role(world, rotas, role):
+    client = client_as(world, role)
+    assert {url: client.get(url).status_code for url in READS} == {url: 200 for url in READS}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_oncall_names_and_contacts_by_role(world, rotas, role):
+    body = client_as(world, role).get(
+        "/api/v1/oncall/", {"rota": "lsc-ir", "at": "2026-05-04T02:40"}
+    ).json()
+    assert _seen(body["answers"][0]["clinicians"][0]) == SEES[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_clinician_names_and_contacts_by_role(world, rotas, role):
+    body = client_as(world, role).get(f"/api/v1/clinicians/{rotas.a.id}/").json()
+    assert _seen(body) == SEES[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_shift_names_by_role(world, rotas, role):
+    body = client_as(world, role).get(
+        "/api/v1/rotas/lsc-ir/shifts/", {"from": "2026-05-03T17:00", "to": "2026-05-04T08:00"}
+    ).json()
+    assert _seen(body["segments"][0]["clinicians"][0]) == SEES[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_cover_create_by_role(world, rotas, role):
+    response = client_as(world, role).post("/api/v1/covers/", {
+        "rota": "lsc-ir", "covering": rotas.c.id, "replaces": rotas.a.id,
+        "start": "2026-05-03T22:00", "end": "2026-05-04T02:00",
+    }, format="json")
+    assert response.status_code == WRITES[role]
+    assert Cover.objects.count() == (1 if WRITES[role] == 201 else 0)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_leave_create_by_role(world, rotas, role):
+    response = client_as(world, role).post("/api/v1/leave/", {
+        "clinician": rotas.a.id, "first_day": "2026-06-01", "last_day": "2026-06-05",
+    }, format="json")
+    assert response.status_code == WRITES[role]
+    assert Leave.objects.count() == (1 if WRITES[role] == 201 else 0)
+
+
+@pytest.mark.parametrize("role", ["coordinator", "token"])
+def test_permissions_coordinator_token_may_write_like_a_coordinator(world, rotas, role):
+    client = client_as(world, role, group="Rota coordinator")
+    response = client.post("/api/v1/leave/", {
+        "clinician": rotas.a.id, "first_day": "2026-06-01", "last_day": "2026-06-05",
+    }, format="json")
+    assert response.status_code == 201
