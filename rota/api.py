@@ -28,7 +28,14 @@ from rota.access import may_manage_rotas, viewer_for
 from rota.api_errors import ApiError
 from rota.api_schema import error_responses
 from rota.oncall import answer_at, load_schedule, resolve_timeline, schedule_around
-from rota.presentation import describe_answer, describe_clinician, iso, redact
+from rota.presentation import (
+    describe_answer,
+    describe_clinician,
+    iso,
+    redact,
+    redact_people,
+    status_of,
+)
 from rota.serializers import (
     ClinicianSerializer,
     CoverInputSerializer,
@@ -78,11 +85,6 @@ def _by_slug(model, request, name: str):
 
 def _network_param(request) -> models.Network | None:
     return _by_slug(models.Network, request, "network")
-
-
-def _people_visible(people: list[dict], viewer) -> list[dict]:
-    """Described people as ``viewer`` may see them: presentation's redaction rule."""
-    return redact({"clinicians": people}, viewer)["clinicians"]
 
 
 # --- Reference data ------------------------------------------------------
@@ -201,29 +203,22 @@ class RotaViewSet(_NetworkFiltered):
         def people(entries):
             described = [describe_clinician(schedule.clinicians[e.clinician_id], e.source)
                          for e in entries]
-            return _people_visible(described, viewer)
+            return redact_people(described, viewer)
 
         segments = []
         for segment in resolve_timeline(schedule, rota.id, start, end):
-            if segment.divert is not None:
-                state = "diverted"
-            elif segment.gap:
-                state = "gap"
-            elif segment.on_call:
-                state = "on_call"
-            else:
-                state = "outside_hours"
             segments.append({
                 "start": iso(segment.start),
                 "end": iso(segment.end),
-                "status": state,
+                "status": status_of(diverted=segment.divert is not None, gap=segment.gap,
+                                    on_call=bool(segment.on_call)),
                 "clinicians": people(segment.on_call),
                 "divert_reason": segment.divert.reason if segment.divert else None,
             })
         shifts = [
             {
                 "id": shift.id,
-                "clinician": _people_visible([describe_clinician(
+                "clinician": redact_people([describe_clinician(
                     schedule.clinicians[shift.clinician_id], shift.kind
                 )], viewer)[0],
                 "start": iso(shift.start),

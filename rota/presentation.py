@@ -71,18 +71,22 @@ def _people(entries, schedule: Schedule) -> list[dict]:
     return [describe_clinician(schedule.clinicians[e.clinician_id], e.source) for e in entries]
 
 
+def status_of(*, diverted: bool, gap: bool, on_call: bool) -> str:
+    """One word for the state of a rota: diverted, gap, on_call or outside_hours."""
+    if diverted:
+        return "diverted"
+    if gap:
+        return "gap"
+    return "on_call" if on_call else "outside_hours"
+
+
 def describe_answer(answer: OnCallAnswer, schedule: Schedule) -> dict:
     """The whole answer, with every contact method; redact before showing it."""
     rota = answer.rota
     site = rota.based_at
-    if answer.divert is not None:
-        status = "diverted"
-    elif answer.gap:
-        status = "gap"
-    elif answer.outside_hours:
-        status = "outside_hours"
-    else:
-        status = "on_call"
+    status = status_of(
+        diverted=answer.divert is not None, gap=answer.gap, on_call=bool(answer.on_call)
+    )
     described = {
         "rota": {
             "slug": rota.slug,
@@ -143,7 +147,8 @@ def describe_answer(answer: OnCallAnswer, schedule: Schedule) -> dict:
     return described
 
 
-def _redact_people(people: list[dict], viewer: Viewer) -> list[dict]:
+def redact_people(people: list[dict], viewer: Viewer) -> list[dict]:
+    """Described people as ``viewer`` may see them."""
     if not viewer.sees_names:
         return [{"name": None, "role": p["role"], "source": p["source"], "contacts": []}
                 for p in people]
@@ -162,18 +167,18 @@ def redact(described: dict | None, viewer: Viewer) -> dict | None:
     if described is None:
         return None
     result = dict(described)
-    result["clinicians"] = _redact_people(described["clinicians"], viewer)
+    result["clinicians"] = redact_people(described["clinicians"], viewer)
     if described.get("next"):
         result["next"] = {
             **described["next"],
-            "clinicians": _redact_people(described["next"]["clinicians"], viewer),
+            "clinicians": redact_people(described["next"]["clinicians"], viewer),
         }
     if described.get("handover"):
         handover = described["handover"]
         result["handover"] = {
             "at": handover["at"],
-            "outgoing": _redact_people(handover["outgoing"], viewer),
-            "incoming": _redact_people(handover["incoming"], viewer),
+            "outgoing": redact_people(handover["outgoing"], viewer),
+            "incoming": redact_people(handover["incoming"], viewer),
         }
     result["fallback"] = redact(described.get("fallback"), viewer)
     if described.get("divert"):
