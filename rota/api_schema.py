@@ -30,8 +30,8 @@ _ERRORS = {
         ("Ambiguous wall time", error_body(
             "ambiguous_time",
             "25 Oct 2026 01:30 happens twice in Europe/London: the clocks go back that night. "
-            "Give it with an offset, e.g. 2026-03-29T02:30:00+01:00 or 2026-03-29T01:30:00Z "
-            "(in a URL, write + as %2B).",
+            "Give it with an offset: 2026-10-25T01:30:00+01:00 for the first (BST), "
+            "2026-10-25T01:30:00+00:00 for the second (GMT) (in a URL, write + as %2B).",
             "at",
         )),
         ("Unknown rota", error_body("does_not_exist", "No rota is called 'vascular'.", "rota")),

@@ -8,7 +8,7 @@ inputs with the same messages.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from rota.calendars import LONDON, wall_time_exists, wall_time_is_ambiguous
 
@@ -16,10 +16,7 @@ from rota.calendars import LONDON, wall_time_exists, wall_time_is_ambiguous
 # window around the instant (four weeks either side) stays a valid datetime.
 FURTHEST = timedelta(days=3660)
 
-OFFSET_HINT = (
-    "Give it with an offset, e.g. 2026-03-29T02:30:00+01:00 or 2026-03-29T01:30:00Z "
-    "(in a URL, write + as %2B)."
-)
+URL_HINT = "(in a URL, write + as %2B)"
 
 
 class InstantError(ValueError):
@@ -33,6 +30,10 @@ class InstantError(ValueError):
 
 def _when(naive: datetime) -> str:
     return naive.strftime("%d %b %Y %H:%M")
+
+
+def _with_offset(wall: datetime, hours: int) -> str:
+    return wall.replace(tzinfo=timezone(timedelta(hours=hours))).isoformat()
 
 
 def parse_instant(text: str | None, *, now: datetime) -> datetime:
@@ -64,13 +65,15 @@ def parse_instant(text: str | None, *, now: datetime) -> datetime:
         if not wall_time_exists(parsed):
             raise InstantError(
                 f"{_when(parsed)} does not exist in Europe/London: the clocks go forward "
-                f"that night. {OFFSET_HINT}",
+                f"that night. Give it with an offset, e.g. {_with_offset(parsed, 0)} "
+                f"{URL_HINT}.",
                 "nonexistent_time",
             )
         if wall_time_is_ambiguous(parsed):
             raise InstantError(
                 f"{_when(parsed)} happens twice in Europe/London: the clocks go back that "
-                f"night. {OFFSET_HINT}",
+                f"night. Give it with an offset: {_with_offset(parsed, 1)} for the first "
+                f"(BST), {_with_offset(parsed, 0)} for the second (GMT) {URL_HINT}.",
                 "ambiguous_time",
             )
         parsed = parsed.replace(tzinfo=LONDON)

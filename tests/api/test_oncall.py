@@ -168,8 +168,8 @@ def test_oncall_refuses_a_wall_time_that_does_not_exist(world, rotas):
         "code": "nonexistent_time",
         "message": (
             "29 Mar 2026 01:30 does not exist in Europe/London: the clocks go forward that "
-            "night. Give it with an offset, e.g. 2026-03-29T02:30:00+01:00 or "
-            "2026-03-29T01:30:00Z (in a URL, write + as %2B)."
+            "night. Give it with an offset, e.g. 2026-03-29T01:30:00+00:00 "
+            "(in a URL, write + as %2B)."
         ),
         "field": "at",
     }})
@@ -183,8 +183,8 @@ def test_oncall_refuses_an_ambiguous_wall_time(world, rotas):
         "code": "ambiguous_time",
         "message": (
             "25 Oct 2026 01:30 happens twice in Europe/London: the clocks go back that night. "
-            "Give it with an offset, e.g. 2026-03-29T02:30:00+01:00 or 2026-03-29T01:30:00Z "
-            "(in a URL, write + as %2B)."
+            "Give it with an offset: 2026-10-25T01:30:00+01:00 for the first (BST), "
+            "2026-10-25T01:30:00+00:00 for the second (GMT) (in a URL, write + as %2B)."
         ),
         "field": "at",
     }})
