@@ -153,6 +153,8 @@ LOGOUT_REDIRECT_URL = "/"
 
 # How far ahead rotation patterns are turned into shifts by generate_shifts.
 ROTA_GENERATION_HORIZON_DAYS = _env_int("ROTA_GENERATION_HORIZON_DAYS", 91)
+# seed_demo creates users with a published password: never on a live database.
+ALLOW_DEMO_SEED = _env_bool("ALLOW_DEMO_SEED", DEBUG)
 
 
 def _env_rate(name: str, default: str) -> str:

@@ -291,3 +291,10 @@ def test_seed_demo_command_refuses_a_bad_anchor(db, anchor, message):
         call_command("seed_demo", "--anchor", anchor, stdout=StringIO())
     assert str(error.value) == message
     assert Rota.objects.count() == 0
+
+
+def test_seed_demo_refuses_to_run_on_a_live_database(db, settings):
+    settings.ALLOW_DEMO_SEED = False
+    with pytest.raises(CommandError, match="never on a live database"):
+        call_command("seed_demo", "--anchor", "2026-10-20", stdout=StringIO())
+    assert not User.objects.exists()

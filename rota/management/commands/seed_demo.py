@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, anchor=None, **options):
+        if not settings.ALLOW_DEMO_SEED:
+            raise CommandError(
+                "seed_demo creates demo users whose password is published in the README, so "
+                "it runs only with DEBUG on or ALLOW_DEMO_SEED=true: never on a live database."
+            )
         anchor = _anchor(anchor) if anchor else local(timezone.now()).date()
         try:
             with transaction.atomic():
