@@ -1,14 +1,15 @@
 """Everything under /api/ (REST API, schema, docs) and the calendar feeds under /feeds/.
 
-One router for every app's resources; function views beside it. Pathway
-endpoints go above the catch-all, which answers any other /api/ address with a
-404 in the API's error shape.
+One router for every app's resources; function views beside it; the
+catch-all last, answering any other /api/ address with a 404 in the API's
+error shape.
 """
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from pathways import api as pathways_api
 from rota import api, ics
 
 router = SimpleRouter()
@@ -17,6 +18,8 @@ router.register("trusts", api.TrustViewSet, basename="trust")
 router.register("sites", api.SiteViewSet, basename="site")
 router.register("rotas", api.RotaViewSet, basename="rota")
 router.register("clinicians", api.ClinicianViewSet, basename="clinician")
+router.register("pathways", pathways_api.PathwayViewSet, basename="pathway")
+router.register("decisions", pathways_api.DecisionViewSet, basename="decision")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

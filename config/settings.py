@@ -198,6 +198,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several fields are called kind or status; each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "ContactKindEnum": "rota.models.ContactKind",
+        "OnCallStatusEnum": ["on_call", "gap", "diverted", "outside_hours"],
+        "NodeKindEnum": "pathways.models.NodeKind",
+        "PathStepKindEnum": ["question", "time_window", "referring_site"],
+        "StepKindEnum": "pathways.models.StepKind",
+        "VersionStatusEnum": "pathways.models.VersionStatus",
+        "EvaluationStatusEnum": ["question", "outcome"],
+    },
     # Served from drf-spectacular-sidecar's static files: hospital networks are offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

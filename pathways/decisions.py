@@ -78,6 +78,14 @@ def decision_create(*, evaluation: Evaluation, user, channel: str, now: datetime
                 raise
 
 
+def is_referral(*, version_status: str, at: datetime, now: datetime) -> bool:
+    """Whether a completed evaluation at ``at`` of a version in this status is logged.
+
+    Only for now, on the published version; anything else is a preview.
+    """
+    return at == now and version_status == VersionStatus.PUBLISHED
+
+
 def referral_record(
     *, version, answers: dict[str, str], referring_site, user, at: datetime | None,
     now: datetime, channel: str,
@@ -96,10 +104,7 @@ def referral_record(
         version_tree=tree, answers=answers, referring_site=referring_site, at=at,
         schedule=schedule,
     )
-    is_referral = (
-        evaluation.is_complete and at == now and tree.status == VersionStatus.PUBLISHED
-    )
-    if not is_referral:
+    if not (evaluation.is_complete and is_referral(version_status=tree.status, at=at, now=now)):
         return evaluation, None
     return evaluation, decision_create(
         evaluation=evaluation, user=user, channel=channel, now=now

@@ -93,6 +93,14 @@ def may_manage_pathways(user, network_id: int) -> bool:
     return viewer.is_admin or NETWORK_LEAD in viewer.roles
 
 
+def may_read_decision(user, *, network_id: int, referrer_id: int | None) -> bool:
+    """A logged decision: its referrer, the network's leads and admins; nobody else."""
+    if may_manage_pathways(user, network_id):
+        return True
+    own_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    return own_id is not None and own_id == referrer_id
+
+
 def may_write_notes(user, network_id: int) -> bool:
     viewer = viewer_for(user, network_id)
     return viewer.is_admin or bool(viewer.roles & {SWITCHBOARD, ROTA_COORDINATOR, NETWORK_LEAD})

@@ -69,7 +69,7 @@ def instant_param(request, name: str, *, now):
         raise ApiError(error.message, code=error.code, field=name) from error
 
 
-def _by_slug(model, request, name: str):
+def row_by_slug(model, request, name: str):
     """The ``model`` row whose slug is query parameter ``name``; 400 when there is none."""
     slug = request.query_params.get(name)
     if not slug:
@@ -84,7 +84,7 @@ def _by_slug(model, request, name: str):
 
 
 def _network_param(request) -> models.Network | None:
-    return _by_slug(models.Network, request, "network")
+    return row_by_slug(models.Network, request, "network")
 
 
 # --- Reference data ------------------------------------------------------
@@ -107,7 +107,9 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATTERN
 
 
-class _NetworkFiltered(viewsets.ReadOnlyModelViewSet):
+class NetworkFilteredViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only resource whose list takes ``?network=<slug>``; ``network_path`` reaches it."""
+
     network_path = "network"
 
     def get_queryset(self):
@@ -125,7 +127,7 @@ class _NetworkFiltered(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="A trust, by ODS code",
                            responses={200: TrustSerializer, **error_responses(404)}),
 )
-class TrustViewSet(_NetworkFiltered):
+class TrustViewSet(NetworkFilteredViewSet):
     queryset = models.Trust.objects.select_related("network").order_by("name", "id")
     serializer_class = TrustSerializer
     lookup_field = "ods_code"
@@ -138,7 +140,7 @@ class TrustViewSet(_NetworkFiltered):
     retrieve=extend_schema(summary="A site, by ODS site code",
                            responses={200: SiteSerializer, **error_responses(404)}),
 )
-class SiteViewSet(_NetworkFiltered):
+class SiteViewSet(NetworkFilteredViewSet):
     queryset = models.Site.objects.select_related("trust__network").order_by("name", "id")
     serializer_class = SiteSerializer
     lookup_field = "ods_code"
@@ -171,7 +173,7 @@ SHIFTS_PARAMETERS = [
         responses={200: RotaShiftsSerializer, **error_responses(400, 404)},
     ),
 )
-class RotaViewSet(_NetworkFiltered):
+class RotaViewSet(NetworkFilteredViewSet):
     queryset = (
         models.Rota.objects.select_related("network", "based_at", "fallback")
         .prefetch_related("serves")
@@ -249,7 +251,7 @@ CLINICIAN_DESCRIPTION = (
     retrieve=extend_schema(summary="A clinician, by id", description=CLINICIAN_DESCRIPTION,
                            responses={200: ClinicianSerializer, **error_responses(404)}),
 )
-class ClinicianViewSet(_NetworkFiltered):
+class ClinicianViewSet(NetworkFilteredViewSet):
     queryset = (
         models.Clinician.objects.select_related("home_trust")
         .prefetch_related(Prefetch(
@@ -349,7 +351,7 @@ def oncall(request):
             code="required", field="rota" if not rota_slug else "network",
         )
     if rota_slug:
-        rota = _by_slug(models.Rota, request, "rota")
+        rota = row_by_slug(models.Rota, request, "rota")
         network_id, rota_ids = rota.network_id, [rota.id]
     else:
         network = _network_param(request)

@@ -49,6 +49,9 @@ def parse_instant(text: str | None, *, now: datetime) -> datetime:
         return now
     raw = text.strip()
     try:
+        # fromisoformat stops reading at a NUL byte: "08:00\x00junk" would pass as 08:00.
+        if "\x00" in raw:
+            raise ValueError("NUL byte")
         parsed = datetime.fromisoformat(raw)
     except (ValueError, TypeError) as error:
         hint = (

@@ -1,11 +1,14 @@
-"""The API test world: rotas with shifts in May 2026, and a client per role."""
+"""The API test world: rotas with shifts in May 2026, a pathway, and a client per role."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from pathways.decisions import referral_record
 from rota import access
 from rota.models import Site
 from rota.tokens import api_token_create
@@ -16,6 +19,7 @@ from tests.factories import (
     ShiftFactory,
     london,
 )
+from tests.pathways.conftest import make_pathway
 
 ROLES = ["anonymous", "referrer", "switchboard", "coordinator", "lead", "outsider", "admin",
          "token"]
@@ -96,3 +100,75 @@ def client_as(world, role: str, **token_options) -> APIClient:
     }[role]
     client.force_login(user)
     return client
+
+
+# --- Pathways ------------------------------------------------------------
+
+# Monday 4 May 2026, 02:40 in London (as timezone.now() gives it): Dr Alpha is on call.
+NOW = london(2026, 5, 4, 2, 40).astimezone(UTC)
+
+BLEEDING_NODES = [
+    {"key": "bleeding", "kind": "question", "text": "Is there active bleeding on CT?",
+     "help": "Contrast extravasation on the arterial phase.",
+     "options": [{"key": "yes", "text": "Yes", "next": "where"},
+                 {"key": "no", "text": "No", "next": "when"}]},
+    {"key": "where", "kind": "referring_site", "text": "Referring site",
+     "branches": [{"condition": "site", "site": "RXN01", "next": "o-transfer"},
+                  {"condition": "default", "next": "o-ir"}]},
+    {"key": "when", "kind": "time_window", "text": "In hours or out of hours",
+     "branches": [{"condition": "in_hours", "next": "o-day"},
+                  {"condition": "out_of_hours", "next": "o-routine"}]},
+    {"key": "o-ir", "kind": "outcome", "text": "IR consultant now", "urgency": "immediate",
+     "instructions": "Call **now**.",
+     "steps": [{"kind": "rota", "rota": "lsc-ir", "instruction": "The IR consultant"},
+               {"kind": "fixed", "label": "Royal Preston switchboard",
+                "number": "01772716565", "instruction": "If there is no answer"}]},
+    {"key": "o-transfer", "kind": "outcome", "text": "Transfer to Royal Preston",
+     "urgency": "urgent", "instructions": "Transfer.", "transfer_site": "RXN02",
+     "transfer_text": "Royal Preston IR suite",
+     "steps": [{"kind": "rota", "rota": "lsc-ir", "instruction": "Accepting IR"}]},
+    {"key": "o-day", "kind": "outcome", "text": "IR list today", "urgency": "routine",
+     "instructions": "Book on the list.",
+     "steps": [{"kind": "rota", "rota": "lsc-ir-day", "instruction": "The IR list"}]},
+    {"key": "o-routine", "kind": "outcome", "text": "Next working day", "urgency": "routine",
+     "instructions": "Discuss in the morning.",
+     "steps": [{"kind": "fixed", "label": "IR department", "number": "01772 522000",
+                "instruction": "After 08:00"}]},
+]
+
+
+def long_nodes(questions: int) -> list[dict]:
+    """A chain of ``questions`` questions, each 'yes' leading on, then the IR outcome."""
+    keys = [f"q{n}" for n in range(questions)]
+    nodes = [
+        {"key": key, "kind": "question", "text": f"Question {n}?",
+         "options": [{"key": "yes", "text": "Yes", "next": (keys[n + 1:] or ["o-ir"])[0]},
+                     {"key": "no", "text": "No", "next": "o-routine"}]}
+        for n, key in enumerate(keys)
+    ]
+    return nodes + [node for node in BLEEDING_NODES if node["key"] in {"o-ir", "o-routine"}]
+
+
+@pytest.fixture
+def fixed_now(monkeypatch):
+    # Views read the clock once per request; tests fix it instead of racing it.
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture
+def pathway(world, rotas):
+    """``bleeding-ir``: a published version 1 whose contact steps name the API world's rotas."""
+    pathway, _ = make_pathway(world, slug="bleeding-ir", nodes=BLEEDING_NODES, root="bleeding",
+                              user=world.lead)
+    return pathway
+
+
+@pytest.fixture
+def decision(world, pathway):
+    """A referral logged by referrer A (at Blackburn) at NOW, through the web."""
+    _, logged = referral_record(
+        version=pathway.versions.get(number=1), answers={"bleeding": "yes"},
+        referring_site=world.blackburn, user=world.referrer_a, at=None, now=NOW, channel="web",
+    )
+    return logged

@@ -2,6 +2,8 @@
 
 import pytest
 
+from pathways.models import Decision
+from pathways.publishing import version_create_draft
 from rota.models import Cover, Leave
 from tests.api.conftest import ROLES, client_as
 
@@ -86,3 +88,66 @@ def test_permissions_coordinator_token_may_write_like_a_coordinator(world, rotas
         "clinician": rotas.a.id, "first_day": "2026-06-01", "last_day": "2026-06-05",
     }, format="json")
     assert response.status_code == 201
+
+
+# --- Pathways and decisions ------------------------------------------------------------
+
+PATHWAY_READS = [
+    "/api/v1/pathways/", "/api/v1/pathways/bleeding-ir/",
+    "/api/v1/pathways/bleeding-ir/versions/", "/api/v1/pathways/bleeding-ir/versions/1/",
+]
+LEADS_ONLY = {role: 404 for role in ROLES} | {"lead": 200, "admin": 200}
+# The decision was logged by referrer A (the "referrer" client).
+DECISION_READ = {role: 404 for role in ROLES} | {"referrer": 200, "lead": 200, "admin": 200}
+DECISION_LIST = {role: 403 for role in ROLES} | {"anonymous": 401, "lead": 200, "admin": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_pathway_reads_are_open_to_every_role(world, pathway, role):
+    client = client_as(world, role)
+    statuses = {url: client.get(url).status_code for url in PATHWAY_READS}
+    assert statuses == {url: 200 for url in PATHWAY_READS}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_drafts_by_role(world, pathway, role):
+    version_create_draft(pathway=pathway, user=world.lead)
+    client = client_as(world, role)
+    draft = client.get("/api/v1/pathways/bleeding-ir/versions/2/")
+    preview = client.post("/api/v1/pathways/bleeding-ir/evaluate/", {
+        "referring_site": "RXR01", "version": 2,
+    }, format="json")
+    numbers = [v["number"] for v in client.get("/api/v1/pathways/bleeding-ir/versions/").json()]
+    assert (draft.status_code, preview.status_code) == (LEADS_ONLY[role], LEADS_ONLY[role])
+    assert numbers == ([2, 1] if LEADS_ONLY[role] == 200 else [1])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_evaluate_names_and_contacts_by_role(world, pathway, fixed_now, role):
+    response = client_as(world, role).post("/api/v1/pathways/bleeding-ir/evaluate/", {
+        "referring_site": "RXR01", "answers": {"bleeding": "yes"},
+    }, format="json")
+    assert response.status_code == 200
+    contact = response.json()["outcome"]["contacts"][0]
+    assert _seen(contact["answer"]["clinicians"][0]) == SEES[role]
+    assert Decision.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_decision_by_reference_by_role(world, decision, role):
+    response = client_as(world, role).get(f"/api/v1/decisions/{decision.reference}/")
+    assert response.status_code == DECISION_READ[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_decision_list_by_role(world, decision, role):
+    response = client_as(world, role).get("/api/v1/decisions/")
+    assert response.status_code == DECISION_LIST[role]
+
+
+def test_permissions_lead_token_sees_drafts_and_the_decision_log(world, decision):
+    version_create_draft(pathway=decision.version.pathway, user=world.lead)
+    client = client_as(world, "token", group="Network lead")
+    assert client.get("/api/v1/pathways/bleeding-ir/versions/2/").status_code == 200
+    assert client.get(f"/api/v1/decisions/{decision.reference}/").status_code == 200
+    assert client.get("/api/v1/decisions/").status_code == 200

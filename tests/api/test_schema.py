@@ -28,9 +28,15 @@ def test_schema_generates_without_warnings(tmp_path):
 def test_schema_documents_every_endpoint(schema):
     assert sorted((path, method) for path, item in schema["paths"].items() for method in item) == [
         ("/api/v1/clinicians/", "get"), ("/api/v1/clinicians/{id}/", "get"),
-        ("/api/v1/covers/", "post"), ("/api/v1/leave/", "post"),
+        ("/api/v1/covers/", "post"),
+        ("/api/v1/decisions/", "get"), ("/api/v1/decisions/{reference}/", "get"),
+        ("/api/v1/leave/", "post"),
         ("/api/v1/networks/", "get"), ("/api/v1/networks/{slug}/", "get"),
         ("/api/v1/oncall/", "get"),
+        ("/api/v1/pathways/", "get"), ("/api/v1/pathways/{slug}/", "get"),
+        ("/api/v1/pathways/{slug}/evaluate/", "post"),
+        ("/api/v1/pathways/{slug}/versions/", "get"),
+        ("/api/v1/pathways/{slug}/versions/{number}/", "get"),
         ("/api/v1/rotas/", "get"), ("/api/v1/rotas/{slug}/", "get"),
         ("/api/v1/rotas/{slug}/shifts/", "get"),
         ("/api/v1/sites/", "get"), ("/api/v1/sites/{ods_code}/", "get"),

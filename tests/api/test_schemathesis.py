@@ -20,6 +20,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from pathways.models import Pathway
+from pathways.publishing import version_create_draft
 from rota import access
 from rota.tokens import api_token_create
 
@@ -36,6 +38,13 @@ KNOWN = {
     "/api/v1/sites/{ods_code}/": {"path_parameters": {"ods_code": "RXN02"}},
     "/api/v1/trusts/{ods_code}/": {"path_parameters": {"ods_code": "RXN"}},
     "/api/v1/oncall/": {"query": {"network": "lsc"}},
+    "/api/v1/pathways/": {"query": {"network": "lsc"}},
+    "/api/v1/pathways/{slug}/": {"path_parameters": {"slug": "bleeding-ir"}},
+    "/api/v1/pathways/{slug}/versions/": {"path_parameters": {"slug": "bleeding-ir"}},
+    "/api/v1/pathways/{slug}/versions/{number}/": {
+        "path_parameters": {"slug": "bleeding-ir", "number": 1},
+    },
+    "/api/v1/pathways/{slug}/evaluate/": {"path_parameters": {"slug": "bleeding-ir"}},
 }
 
 unthrottled = override_settings(REST_FRAMEWORK={
@@ -77,8 +86,16 @@ def same_connection():
 
 
 @pytest.fixture
-def schema(world, rotas, same_connection):
+def schema(world, rotas, pathway, same_connection):
     return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture
+def known(decision):
+    """KNOWN, with the reference of a logged decision (references are drawn at random)."""
+    return {**KNOWN, "/api/v1/decisions/{reference}/": {
+        "path_parameters": {"reference": decision.reference},
+    }}
 
 
 def _operations(schema):
@@ -86,7 +103,7 @@ def _operations(schema):
 
 
 @unthrottled
-def test_schemathesis_every_get_endpoint_as_anonymous_and_switchboard(world, schema):
+def test_schemathesis_every_get_endpoint_as_anonymous_and_switchboard(world, schema, known):
     _, secret = api_token_create(name="Fuzz", role=access.SWITCHBOARD, network=world.network,
                                  created_by=world.admin)
     cases = 0
@@ -95,9 +112,24 @@ def test_schemathesis_every_get_endpoint_as_anonymous_and_switchboard(world, sch
             continue
         for headers in ({}, {"Authorization": f"Token {secret}"}):
             cases += _run(operation, headers)
-            if operation.path in KNOWN:
-                cases += _run(operation, headers, **KNOWN[operation.path])
+            if operation.path in known:
+                cases += _run(operation, headers, **known[operation.path])
     assert cases >= 300, cases
+
+
+@unthrottled
+def test_schemathesis_pathways_and_decisions_as_network_lead(world, schema, known):
+    # A lead token sees drafts and the decision log, which other callers get 404 or 403 for.
+    _, secret = api_token_create(name="Fuzz", role=access.NETWORK_LEAD, network=world.network,
+                                 created_by=world.admin)
+    version_create_draft(pathway=Pathway.objects.get(slug="bleeding-ir"), user=world.lead)
+    operations = [op for op in _operations(schema)
+                  if op.path.startswith(("/api/v1/pathways/", "/api/v1/decisions/"))]
+    cases = sum(
+        _run(operation, {"Authorization": f"Token {secret}"}, **known.get(operation.path, {}))
+        for operation in operations
+    )
+    assert cases >= 100, cases
 
 
 @unthrottled
@@ -105,10 +137,12 @@ def test_schemathesis_every_post_endpoint_as_coordinator_token_and_anonymous(wor
     _, secret = api_token_create(name="Fuzz", role=access.ROTA_COORDINATOR,
                                  network=world.network, created_by=world.admin)
     writes = [op for op in _operations(schema) if op.method.upper() == "POST"]
-    assert {"/api/v1/covers/", "/api/v1/leave/"} <= {op.path for op in writes}
+    assert {"/api/v1/covers/", "/api/v1/leave/", "/api/v1/pathways/{slug}/evaluate/"} <= {
+        op.path for op in writes
+    }
     cases = sum(
-        _run(operation, headers)
+        _run(operation, headers, **KNOWN.get(operation.path, {}))
         for operation in writes
         for headers in ({"Authorization": f"Token {secret}"}, {})
     )
-    assert cases >= 60, cases
+    assert cases >= 90, cases

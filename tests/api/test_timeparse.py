@@ -35,6 +35,7 @@ def test_parse_instant_empty_is_now(text):
     ("2026-02-30T08:00", "malformed"),
     ("08:00", "malformed"),
     ("2026-05-04T08:00+25:00", "malformed"),
+    ("2026-05-04T08:00\x00junk", "malformed"),
     ("0001-01-01T00:00+14:00", "out_of_range"),
     ("2037-01-01T00:00Z", "out_of_range"),
 ])

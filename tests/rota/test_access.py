@@ -127,3 +127,23 @@ def test_may_manage_matrix(world, name, rotas, pathways, notes):
 def test_rota_network_ids(world, name, expected):
     wanted = {"none": frozenset(), "lsc": frozenset({world.network.id}), "all": None}
     assert access.rota_network_ids(user(world, name)) == wanted[expected]
+
+
+@pytest.mark.parametrize(
+    ("name", "own", "other"),
+    [
+        ("anonymous", False, False),
+        ("referrer_a", True, False),
+        ("switchboard", True, False),
+        ("lead", True, True),
+        ("outsider", True, False),
+        ("admin", True, True),
+    ],
+)
+def test_may_read_decision_its_referrer_leads_and_admins(world, name, own, other):
+    who = user(world, name)
+    referrer_id = getattr(who, "pk", None)
+    assert access.may_read_decision(who, network_id=world.network.id,
+                                    referrer_id=referrer_id) is own
+    assert access.may_read_decision(who, network_id=world.network.id,
+                                    referrer_id=world.referrer_b.pk) is other
