@@ -1,0 +1,59 @@
+"""Forms of the referrer's web flow; each error message says what to do."""
+
+from __future__ import annotations
+
+from django import forms
+
+from pathways.decisions import decision_by_reference
+
+
+class AnswerForm(forms.Form):
+    """One question of a pathway: exactly one of its options."""
+
+    answer = forms.ChoiceField()
+
+    def __init__(self, question, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["answer"]
+        field.choices = list(question.options)
+        field.error_messages = {
+            "required": f"Select an answer to: {question.text}",
+            "invalid_choice": f"Select one of the answers listed to: {question.text}",
+        }
+
+
+class SiteForm(forms.Form):
+    """The referring site, by ODS code, from the sites offered."""
+
+    site = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="ods_code",
+        error_messages={
+            "required": "Select the hospital you are referring from",
+            "invalid_choice": "Select the hospital you are referring from, from the list",
+        },
+    )
+
+    def __init__(self, sites, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+class ReferenceForm(forms.Form):
+    """A decision reference as quoted on the phone, e.g. IR-7KQ4-M2 or ir7kq4m2."""
+
+    reference = forms.CharField(
+        max_length=30,
+        strip=True,
+        error_messages={"required": "Enter the decision reference, for example IR-7KQ4-M2"},
+    )
+
+    def clean_reference(self):
+        decision = decision_by_reference(self.cleaned_data["reference"])
+        if decision is None:
+            raise forms.ValidationError(
+                "No decision has this reference. Check it with the person who quoted it: "
+                "it looks like IR-7KQ4-M2."
+            )
+        self.decision = decision
+        return decision.reference

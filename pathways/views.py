@@ -1,0 +1,378 @@
+"""The referrer's web flow: start, referring site, pathway, questions, outcome, decision.
+
+Thin adapters over :mod:`pathways.engine` and :mod:`pathways.decisions`: each
+request reads the referral's state from its URL (:mod:`pathways.referral`),
+takes ``timezone.now()`` once, evaluates, and shows the result redacted for
+the viewer (:mod:`pathways.presentation`). On-call is never worked out here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import groupby
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.db.models import Max, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from pathways.decisions import decision_by_reference, referral_record
+from pathways.engine import evaluate_version
+from pathways.errors import EvaluationError
+from pathways.forms import AnswerForm, ReferenceForm, SiteForm
+from pathways.models import Channel, Pathway, PathwayVersion, VersionStatus
+from pathways.presentation import decision_as_dict, redact_evaluation
+from pathways.referral import ReferralState, StateError, parse_state, refer_url
+from pathways.referring_site import (
+    remember_site,
+    remembered_site,
+    site_by_code,
+    sites_for_referrers,
+)
+from rota.access import viewer_for
+
+DECISION_FRESH_FOR = timedelta(minutes=30)
+
+
+# --- Start and referring site ------------------------------------------------------------
+
+
+def _member_network_ids(user) -> list[int] | None:
+    """The networks a signed-in member works in; None (every network) for anyone else."""
+    if not user.is_authenticated:
+        return None
+    ids = list(user.memberships.values_list("network_id", flat=True))
+    return ids or None
+
+
+def published_pathways(network_ids=None):
+    """Pathways with a published version, with its number, by network then title."""
+    pathways = (
+        Pathway.objects.select_related("network")
+        .annotate(
+            published_number=Max("versions__number",
+                                 filter=Q(versions__status=VersionStatus.PUBLISHED))
+        )
+        .filter(published_number__isnull=False)
+        .order_by("network__name", "title")
+    )
+    return pathways if network_ids is None else pathways.filter(network_id__in=network_ids)
+
+
+def _entry_url(pathway, site) -> str:
+    """Where a pathway's link leads: straight into the flow, or to choose a site first."""
+    state = ReferralState(version_number=pathway.published_number)
+    if site is not None and site.trust.network_id == pathway.network_id:
+        return refer_url(pathway.slug, state.with_site(site.ods_code))
+    return _choose_site_url(refer_url(pathway.slug, state))
+
+
+def _choose_site_url(next_url: str) -> str:
+    return f"{reverse('pathways:site')}?{urlencode({'next': next_url})}"
+
+
+def start(request):
+    site = remembered_site(request)
+    pathways = list(published_pathways(_member_network_ids(request.user)))
+    for pathway in pathways:
+        pathway.entry_url = _entry_url(pathway, site)
+    groups = [(network, list(items)) for network, items in groupby(pathways, lambda p: p.network)]
+    return render(request, "pathways/start.html", {
+        "site": site,
+        "groups": groups,
+        "change_site_url": _choose_site_url(reverse("pathways:start")),
+    })
+
+
+def _safe_next(request, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("pathways:start")
+
+
+def _with_site(url: str, site) -> str:
+    """``url`` with its ``site`` parameter set to ``site``, for a referral link."""
+    parts = urlsplit(url)
+    if not parts.path.endswith("/refer/"):
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "site"]
+    query.insert(0, ("site", site.ods_code))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@require_http_methods(["GET", "POST"])
+def choose_site(request):
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    offered = sites_for_referrers(_member_network_ids(request.user))
+    current = remembered_site(request)
+    if request.method == "POST":
+        form = SiteForm(offered, request.POST)
+        if form.is_valid():
+            site = form.cleaned_data["site"]
+            remember_site(request, site)
+            return redirect(_with_site(next_url, site))
+    else:
+        form = SiteForm(offered, initial={"site": current.ods_code if current else None})
+    sites = list(offered)
+    selected = form["site"].value()
+    status = 400 if form.errors else 200
+    return render(request, "pathways/site.html", {
+        "form": form,
+        "sites": sites,
+        "selected": str(selected) if selected else "",
+        "site_errors": [("site", message) for message in form.errors.get("site", [])],
+        "next": next_url,
+        "several_networks": len({s.trust.network_id for s in sites}) > 1,
+    }, status=status)
+
+
+# --- Pathway page -----------------------------------------------------------------------
+
+
+def _pathway_or_404(slug: str) -> Pathway:
+    return get_object_or_404(Pathway.objects.select_related("network"), slug=slug)
+
+
+def _published(pathway) -> PathwayVersion | None:
+    return pathway.versions.filter(status=VersionStatus.PUBLISHED).first()
+
+
+def pathway_detail(request, slug):
+    pathway = _pathway_or_404(slug)
+    version = _published(pathway)
+    if version is None:
+        raise Http404("This pathway has no published version.")
+    site = remembered_site(request)
+    pathway.published_number = version.number
+    return render(request, "pathways/pathway.html", {
+        "pathway": pathway,
+        "version": version,
+        "start_url": _entry_url(pathway, site),
+    })
+
+
+# --- The flow ----------------------------------------------------------------------------
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    """A redirect after a POST that the browser follows with a GET: refresh never re-posts."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _problem(request, *, title: str, message: str, link: str, link_text: str, status=400):
+    return render(request, "pathways/problem.html", {
+        "title": title, "message": message, "link": link, "link_text": link_text,
+    }, status=status)
+
+
+def _restart_problem(request, pathway, message: str):
+    return _problem(
+        request, title="This referral link cannot be used", message=message,
+        link=reverse("pathways:pathway", args=[pathway.slug]),
+        link_text=f"Start again: {pathway.title}",
+    )
+
+
+def _evaluate_keeping(*, version, state: ReferralState, site, at: datetime):
+    """Evaluate ``state``; on a wrong answer, drop it and what follows, and say why.
+
+    Returns (evaluation, state kept, error or None); a wrong answer costs the
+    referrer only the answers from that question on, never the whole referral.
+    """
+    error = None
+    for _ in range(len(state.answers) + 1):
+        try:
+            evaluation = evaluate_version(
+                version=version, answers=state.answers_dict(), referring_site=site, at=at
+            )
+            return evaluation, state, error
+        except EvaluationError as refused:
+            kept = state.before(refused.node_key)
+            if kept == state:
+                raise
+            error, state = error or refused, kept
+    raise error
+
+
+@require_http_methods(["GET", "POST"])
+def refer(request, slug):
+    pathway = _pathway_or_404(slug)
+    try:
+        state = parse_state(request.GET)
+    except StateError as error:
+        return _restart_problem(request, pathway, error.message)
+    if state.version_number is None:
+        published = _published(pathway)
+        if published is None:
+            raise Http404("This pathway has no published version.")
+        return redirect(refer_url(slug, state.with_version(published.number)))
+    if state.site_code is None:
+        site = remembered_site(request)
+        if site is None:
+            return redirect(_choose_site_url(refer_url(slug, state)))
+        return redirect(refer_url(slug, state.with_site(site.ods_code)))
+    version = pathway.versions.filter(
+        number=state.version_number,
+        status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED],
+    ).first()
+    if version is None:
+        return _restart_problem(
+            request, pathway, f"Version {state.version_number} of this pathway is not in use."
+        )
+    site = site_by_code(state.site_code)
+    if site is None or site.trust.network_id != pathway.network_id:
+        return _problem(
+            request, title="Choose the hospital you are referring from",
+            message=f"'{state.site_code}' is not a hospital of the {pathway.network.name} "
+            "network.",
+            link=_choose_site_url(refer_url(slug, ReferralState(state.version_number))),
+            link_text="Choose your hospital",
+        )
+    flow = _Flow(request, pathway, version, site, state, timezone.now())
+    return flow.post() if request.method == "POST" else flow.get()
+
+
+class _Flow:
+    """One request of a referral: the pinned version, the site, the state and the instant."""
+
+    def __init__(self, request, pathway, version, site, state, now):
+        self.request, self.pathway, self.version, self.site = request, pathway, version, site
+        self.state, self.now = state, now
+
+    def _evaluate(self):
+        try:
+            return _evaluate_keeping(
+                version=self.version, state=self.state, site=self.site, at=self.now
+            )
+        except EvaluationError as error:
+            return None, self.state, error
+
+    def get(self):
+        evaluation, state, error = self._evaluate()
+        if evaluation is None:
+            return _restart_problem(self.request, self.pathway, error.message)
+        if not evaluation.is_complete:
+            form = AnswerForm(evaluation.question)
+            return self._question(evaluation, state, form, error)
+        if self.version.status == VersionStatus.PUBLISHED:
+            return self._confirm(evaluation, state)
+        return self._preview(evaluation, state)
+
+    def post(self):
+        evaluation, state, error = self._evaluate()
+        if evaluation is None:
+            return _restart_problem(self.request, self.pathway, error.message)
+        if error is not None:
+            return self._question(evaluation, state, AnswerForm(evaluation.question), error)
+        if not evaluation.is_complete:
+            form = AnswerForm(evaluation.question, self.request.POST)
+            if not form.is_valid():
+                return self._question(evaluation, state, form, None)
+            state = state.with_answer(evaluation.question.key, form.cleaned_data["answer"])
+        evaluation, decision = referral_record(
+            version=self.version, answers=state.answers_dict(), referring_site=self.site,
+            user=self.request.user, at=None, now=self.now, channel=Channel.WEB,
+        )
+        if decision is not None:
+            return _see_other(reverse("pathways:decision", args=[decision.reference]))
+        return _see_other(refer_url(self.pathway.slug, state))
+
+    def _common(self, state, evaluation) -> dict:
+        back = (
+            refer_url(self.pathway.slug, state.without_last()) if state.answers
+            else reverse("pathways:start")
+        )
+        return {
+            "pathway": self.pathway,
+            "version": self.version,
+            "site": self.site,
+            "state": state,
+            "action": refer_url(self.pathway.slug, state),
+            "back_url": back,
+            "change_site_url": _choose_site_url(refer_url(self.pathway.slug, state)),
+            "facts": [step for step in evaluation.path if step.automatic],
+            "answered": [step for step in evaluation.path if not step.automatic],
+        }
+
+    def _question(self, evaluation, state, form, error):
+        context = self._common(state, evaluation)
+        errors = [("answer", message) for message in form.errors.get("answer", [])]
+        if error is not None:
+            errors.insert(0, ("answer", f"An answer in this link could not be used: "
+                                        f"{error.message} Answer the question again."))
+        context.update(question=evaluation.question, errors=errors)
+        status = 400 if errors else 200
+        return render(self.request, "pathways/question.html", context, status=status)
+
+    def _confirm(self, evaluation, state):
+        context = self._common(state, evaluation)
+        return render(self.request, "pathways/confirm.html", context)
+
+    def _preview(self, evaluation, state):
+        viewer = viewer_for(self.request.user, self.pathway.network_id)
+        described = redact_evaluation(evaluation.as_dict(), viewer)
+        context = self._common(state, evaluation)
+        context.update(
+            described=described,
+            outcome=described["outcome"],
+            viewer=viewer,
+            newer=_published(self.pathway),
+            restart_url=refer_url(self.pathway.slug, ReferralState(site_code=self.site.ods_code)),
+        )
+        return render(self.request, "pathways/preview.html", context)
+
+
+# --- Decisions ---------------------------------------------------------------------------
+
+
+def _decision_is_stale(described: dict, created_at: datetime, now: datetime) -> bool:
+    """Older than half an hour, or past the end of a contact's on-call: on-call may differ."""
+    if now - created_at > DECISION_FRESH_FOR:
+        return True
+    for contact in described["outcome"]["contacts"]:
+        until = (contact.get("answer") or {}).get("until")
+        if until and datetime.fromisoformat(until) <= now:
+            return True
+    return False
+
+
+def decision_detail(request, reference):
+    decision = decision_by_reference(reference)
+    if decision is None:
+        form = ReferenceForm({"reference": reference})
+        form.is_valid()
+        return render(request, "pathways/decision_lookup.html", {"form": form}, status=404)
+    if decision.reference != reference:
+        return redirect("pathways:decision", reference=decision.reference)
+    now = timezone.now()
+    pathway = decision.version.pathway
+    viewer = viewer_for(request.user, pathway.network_id)
+    described = decision_as_dict(decision, viewer)
+    return render(request, "pathways/decision.html", {
+        "decision": decision,
+        "described": described,
+        "outcome": described["outcome"],
+        "viewer": viewer,
+        "stale": _decision_is_stale(described, decision.created_at, now),
+        "superseded": decision.version.status != VersionStatus.PUBLISHED,
+        "restart_url": refer_url(
+            pathway.slug, ReferralState(site_code=decision.referring_site.ods_code)
+        ),
+    })
+
+
+def decision_lookup(request):
+    if "reference" not in request.GET:
+        return render(request, "pathways/decision_lookup.html", {"form": ReferenceForm()})
+    form = ReferenceForm(request.GET)
+    if form.is_valid():
+        return redirect("pathways:decision", reference=form.cleaned_data["reference"])
+    return render(request, "pathways/decision_lookup.html", {"form": form})

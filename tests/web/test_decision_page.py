@@ -1,0 +1,174 @@
+"""The decision page: the outcome as each viewer may see it, read in five seconds."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from pathways.decisions import referral_record
+from pathways.models import Decision
+from rota.models import Divert, Leave, Shift
+from tests.factories import ClinicianFactory, ShiftFactory
+from tests.web.conftest import NOW, client_for
+
+pytestmark = pytest.mark.usefixtures("fixed_now")
+
+
+def refer(world, version, answers=None, user=None, site=None):
+    _, decision = referral_record(
+        version=version, answers=answers or {"bleeding": "yes"},
+        referring_site=site or world.chorley, user=user, at=None, now=NOW, channel="web",
+    )
+    return decision
+
+
+def page(client, decision) -> str:
+    response = client.get(f"/decisions/{decision.reference}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_decision_page_shows_urgency_contact_until_instructions_and_reference(world, published):
+    _, v1 = published
+    decision = refer(world, v1, user=world.referrer_a)
+    html = page(client_for(world, "referrer"), decision)
+    tag = '<strong class="nhsuk-tag nhsuk-tag--red outcome-urgency">Immediate: call now</strong>'
+    assert tag in html
+    assert "IR consultant now" in html
+    assert f'<strong class="outcome-reference">{decision.reference}</strong>' in html
+    assert "Dr Day" in html
+    assert ('<a class="nhsuk-link nhsuk-u-font-weight-bold" href="tel:+441772716565">Call Royal '
+            "Preston switchboard on 01772 716565 and ask for the on-call ir consultant</a>") in html
+    assert "Consultant interventional radiologist, Royal Preston Hospital" in html
+    assert "Call <strong>now</strong>." in html  # the instructions, rendered
+    assert "Vascular test</a>, version 1" in html
+    assert "10:00 on Wed 18 Mar 2026 (GMT)" in html
+    assert "Chorley and South Ribble Hospital" in html
+    assert "Print this page" in html
+    assert "On-call may have changed since" not in html
+
+
+@pytest.mark.parametrize("role, sees", [
+    ("anonymous", set()),
+    ("outsider", set()),
+    ("referrer", {"name", "bleep"}),
+    ("switchboard", {"name", "bleep", "mobile"}),
+    ("lead", {"name", "bleep", "mobile"}),
+    ("admin", {"name", "bleep", "mobile"}),
+])
+def test_decision_page_shows_each_viewer_only_what_they_may_see(world, published, role, sees):
+    _, v1 = published
+    html = page(client_for(world, role), refer(world, v1))
+    shown = {
+        "name": "Dr Day" in html,
+        "bleep": "Royal Preston switchboard 01772 716565, bleep 2345" in html,
+        "mobile": 'href="tel:+447700900123">Mobile 07700 900123</a>' in html,
+    }
+    assert {what for what, present in shown.items() if present} == sees
+    assert "Call Royal Preston switchboard on 01772 716565 and ask for" in html
+    assert ("Names and direct numbers are shown to signed-in NHS staff" in html) == (not sees)
+
+
+def test_decision_page_warns_of_a_gap_and_gives_the_fallback(world, published, rotas):
+    rotas.day.fallback = rotas.vascular
+    rotas.day.save()
+    Leave.objects.create(clinician=rotas.day_clinician, start=NOW - timedelta(hours=2),
+                         end=NOW + timedelta(hours=2), reason="Sick")
+    _, v1 = published
+    html = page(client_for(world, "referrer"), refer(world, v1))
+    assert "Gap in the rota: nobody is on the" in html
+    assert "nhsuk-card--warning" in html
+    assert "Call the fallback below instead" in html
+    assert "Mr Vascular" in html
+    assert "Dr Day" not in html
+
+
+def test_decision_page_says_a_rota_is_diverted(world, published, rotas):
+    Divert.objects.create(rota=rotas.day, to_rota=rotas.vascular, start=NOW - timedelta(hours=1),
+                          end=NOW + timedelta(hours=1), reason="IR suite maintenance")
+    _, v1 = published
+    html = page(client_for(world, "referrer"), refer(world, v1))
+    assert f"{rotas.day.name} is diverted" in html
+    assert "IR suite maintenance, until 11:00 on Wed 18 Mar (GMT)." in html
+    assert "Mr Vascular" in html
+
+
+def test_decision_page_gives_a_handover_notice_within_30_minutes(world, published, rotas):
+    shift = Shift.objects.get(rota=rotas.day)
+    handover = NOW + timedelta(minutes=20)
+    successor = ClinicianFactory(name="Dr Next", home_trust=world.trust_a)
+    ShiftFactory(rota=rotas.day, clinician=successor, start=handover, end=shift.end)
+    shift.end = handover
+    shift.save()
+    _, v1 = published
+    html = page(client_for(world, "referrer"), refer(world, v1))
+    assert "Handover at 10:20 on Wed 18 Mar (GMT)" in html
+    assert "Dr Day hands over to Dr Next." in html
+    assert "On call until <strong>10:20 on Wed 18 Mar (GMT)</strong>, then Dr Next." in html
+
+
+def test_decision_page_without_a_handover_soon_has_no_notice(world, published):
+    _, v1 = published
+    assert "Handover at" not in page(client_for(world, "referrer"), refer(world, v1))
+
+
+def test_decision_page_shows_the_transfer_destination(world, published, fixed_now):
+    _, v1 = published
+    _, decision = referral_record(
+        version=v1, answers={}, referring_site=world.chorley, user=None,
+        at=None, now=NOW + timedelta(hours=12), channel="web",
+    )
+    fixed_now["now"] = NOW + timedelta(hours=12)
+    html = page(Client(), decision)
+    assert "<h2>Transfer</h2>" in html
+    assert "<strong>Royal Preston Hospital</strong>" in html
+    assert "Royal Preston IR suite" in html
+
+
+def test_old_decision_warns_that_on_call_may_have_changed(world, published, fixed_now):
+    _, v1 = published
+    decision = refer(world, v1)
+    fixed_now["now"] = NOW + timedelta(minutes=31)
+    html = page(Client(), decision)
+    assert "On-call may have changed since" in html
+    assert ('<a class="nhsuk-link" href="/pathways/vascular-test/refer/?site=RXN01">Run the '
+            "pathway again now</a>") in html
+
+
+def test_decision_page_reference_forgives_case_and_unknown_is_404(world, published):
+    _, v1 = published
+    decision = refer(world, v1)
+    typed = decision.reference.lower().replace("-", "")
+    response = Client().get(f"/decisions/{typed}/")
+    assert (response.status_code, response["Location"]) == (
+        302, f"/decisions/{decision.reference}/"
+    )
+    missing = Client().get("/decisions/IR-2222-22/")
+    assert missing.status_code == 404
+    assert b"No decision has this reference." in missing.content
+
+
+def test_decision_lookup_form_finds_a_quoted_reference(world, published):
+    _, v1 = published
+    decision = refer(world, v1)
+    response = Client().get("/decisions/", {"reference": f" {decision.reference.lower()} "})
+    assert response["Location"] == f"/decisions/{decision.reference}/"
+    blank = Client().get("/decisions/", {"reference": ""}).content.decode()
+    assert '<a href="#reference">Enter the decision reference, for example IR-7KQ4-M2</a>' in blank
+    assert Client().get("/decisions/").status_code == 200
+
+
+@pytest.mark.parametrize("role, queries", [("anonymous", 1), ("referrer", 5), ("switchboard", 5)])
+def test_decision_page_query_count_is_constant(world, published, rotas, role, queries,
+                                               django_assert_num_queries):
+    _, v1 = published
+    one_contact = refer(world, v1)
+    two_contacts = refer(world, v1, answers={"bleeding": "no"})
+    assert len(two_contacts.outcome["contacts"]) == 2
+    client = client_for(world, role)
+    # The decision; then, signed in, the session, the user, their networks and roles.
+    with django_assert_num_queries(queries):
+        page(client, one_contact)
+    with django_assert_num_queries(queries):
+        page(client, two_contacts)
+    assert Decision.objects.count() == 2
