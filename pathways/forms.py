@@ -48,6 +48,10 @@ class ReferenceForm(forms.Form):
         error_messages={"required": "Enter the decision reference, for example IR-7KQ4-M2"},
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")  # the field's id is "reference", as the page links it
+        super().__init__(*args, **kwargs)
+
     def clean_reference(self):
         decision = decision_by_reference(self.cleaned_data["reference"])
         if decision is None:

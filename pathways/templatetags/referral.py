@@ -45,3 +45,18 @@ def names(people) -> str:
     if len(labels) < 2:
         return "".join(labels)
     return f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+@register.filter
+def error_pairs(form) -> list[tuple[str, str]]:
+    """A bound form's errors as (field id, message) for the error summary include.
+
+    Errors that concern no one field link to the form's first field.
+    """
+    if not form.errors:
+        return []
+    fields = list(form)
+    pairs = [(fields[0].id_for_label, message) for message in form.non_field_errors()]
+    for field in fields:
+        pairs += [(field.id_for_label, message) for message in field.errors]
+    return pairs

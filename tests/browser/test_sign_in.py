@@ -13,5 +13,9 @@ def test_sign_in_page_is_accessible_and_signs_in(live_server, page, world):
     page.fill("#id_password", "wrong")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    assert page.locator(".nhsuk-error-summary__title").inner_text() == "There is a problem"
+    assert page.locator(".nhsuk-error-summary__heading").inner_text() == "There is a problem"
+    assert page.title().startswith("Error: ")
+    link = page.locator(".nhsuk-error-summary__list a")
+    assert link.get_attribute("href") == "#id_username"
+    assert "correct username and password" in link.inner_text()
     assert_accessible(page)
