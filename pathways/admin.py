@@ -16,17 +16,8 @@ from pathways import models
 from pathways.errors import PathwayError
 from pathways.publishing import version_create_draft, version_publish, version_retire
 from pathways.validation import validate_version
-from rota.access import may_manage_pathways
+from rota.access import pathway_network_ids
 from rota.models import Network
-
-
-def managed_network_ids(user) -> list[int]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return [
-        network_id for network_id in Network.objects.values_list("id", flat=True)
-        if may_manage_pathways(user, network_id)
-    ]
 
 
 class NetworkScopedAdmin(SimpleHistoryAdmin):
@@ -36,23 +27,23 @@ class NetworkScopedAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(
-            **{f"{self.network_path}__in": managed_network_ids(request.user)}
+            **{f"{self.network_path}__in": pathway_network_ids(request.user)}
         )
 
     def has_module_permission(self, request):
-        return bool(managed_network_ids(request.user))
+        return bool(pathway_network_ids(request.user))
 
     def has_view_permission(self, request, obj=None):
-        return bool(managed_network_ids(request.user))
+        return bool(pathway_network_ids(request.user))
 
     def has_add_permission(self, request):
-        return bool(managed_network_ids(request.user))
+        return bool(pathway_network_ids(request.user))
 
     def has_change_permission(self, request, obj=None):
-        return bool(managed_network_ids(request.user))
+        return bool(pathway_network_ids(request.user))
 
     def has_delete_permission(self, request, obj=None):
-        return bool(managed_network_ids(request.user))
+        return bool(pathway_network_ids(request.user))
 
 
 def _is_frozen(version) -> bool:
@@ -95,7 +86,7 @@ class PathwayAdmin(NetworkScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "network":
             kwargs["queryset"] = Network.objects.filter(
-                id__in=managed_network_ids(request.user)
+                id__in=pathway_network_ids(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -243,7 +234,7 @@ class NodeAdmin(NetworkScopedAdmin):
         if db_field.name == "version":
             kwargs["queryset"] = models.PathwayVersion.objects.filter(
                 status=models.VersionStatus.DRAFT,
-                pathway__network_id__in=managed_network_ids(request.user),
+                pathway__network_id__in=pathway_network_ids(request.user),
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -260,14 +251,14 @@ class DecisionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(
-            version__pathway__network_id__in=managed_network_ids(request.user)
+            version__pathway__network_id__in=pathway_network_ids(request.user)
         )
 
     def has_module_permission(self, request):
-        return bool(managed_network_ids(request.user))
+        return bool(pathway_network_ids(request.user))
 
     def has_view_permission(self, request, obj=None):
-        return bool(managed_network_ids(request.user))
+        return bool(pathway_network_ids(request.user))
 
     def has_add_permission(self, request):
         return False

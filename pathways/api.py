@@ -23,7 +23,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from pathways.admin import managed_network_ids
 from pathways.decisions import decision_by_reference, is_referral, referral_record
 from pathways.errors import EvaluationError
 from pathways.models import (
@@ -47,7 +46,12 @@ from pathways.serializers import (
     VersionSerializer,
     VersionTreeSerializer,
 )
-from rota.access import may_manage_pathways, may_read_decision, viewer_for
+from rota.access import (
+    may_manage_pathways,
+    may_read_decision,
+    pathway_network_ids,
+    viewer_for,
+)
 from rota.api import (
     NETWORK_FILTER,
     SLUG_PATTERN,
@@ -329,7 +333,7 @@ class PathwayViewSet(NetworkFilteredViewSet):
         published = PathwayVersion.objects.filter(
             pathway=OuterRef("pk"), status=VersionStatus.PUBLISHED
         )
-        led = managed_network_ids(self.request.user)
+        led = pathway_network_ids(self.request.user)
         return super().get_queryset().filter(Q(Exists(published)) | Q(network_id__in=led))
 
     def _visible_versions(self, pathway) -> list[PathwayVersion]:
@@ -483,7 +487,7 @@ class DecisionViewSet(viewsets.ViewSet):
     def _led_network_ids(request) -> list[int]:
         if not request.user.is_authenticated:
             raise NotAuthenticated()
-        led = managed_network_ids(request.user)
+        led = pathway_network_ids(request.user)
         if not led:
             raise PermissionDenied("Only network leads (or an admin) may list decisions.")
         return led

@@ -9,12 +9,16 @@ request reads the state and evaluates it afresh through the engine.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
 MAX_ANSWERS = 50
+# What can be a version number (ASCII digits only: "²".isdigit() is true) or an ODS site code.
+VERSION_NUMBER = re.compile(r"[0-9]{1,9}")
+SITE_CODE = re.compile(r"[A-Z0-9]{1,10}")
 
 
 class StateError(ValueError):
@@ -68,13 +72,18 @@ def parse_state(query) -> ReferralState:
     raw_version = query.get("v", "").strip()
     version_number = None
     if raw_version:
-        if not raw_version.isdigit() or int(raw_version) < 1:
+        if not VERSION_NUMBER.fullmatch(raw_version) or int(raw_version) < 1:
             raise StateError(
                 f"'{raw_version}' is not a version number. Start the referral again from the "
                 "pathway's page."
             )
         version_number = int(raw_version)
     site_code = query.get("site", "").strip().upper() or None
+    if site_code is not None and not SITE_CODE.fullmatch(site_code):
+        raise StateError(
+            "The hospital in this link is not an ODS site code. Start the referral again "
+            "and choose your hospital."
+        )
     raw_answers = query.getlist("a")
     if len(raw_answers) > MAX_ANSWERS:
         raise StateError("This referral link has too many answers. Start the referral again.")

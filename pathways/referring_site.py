@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from rota.models import Membership, Site
 
 SESSION_KEY = "referring_site_id"
+ODS_CODE_LENGTH = Site._meta.get_field("ods_code").max_length
 
 
 def sites_for_referrers(network_ids=None) -> QuerySet:
@@ -25,7 +26,8 @@ def sites_for_referrers(network_ids=None) -> QuerySet:
 
 
 def site_by_code(code: str | None) -> Site | None:
-    if not code:
+    """The site with ODS site code ``code`` (any case); None for text that cannot be one."""
+    if not code or not (code.isascii() and code.isalnum()) or len(code) > ODS_CODE_LENGTH:
         return None
     return sites_for_referrers().filter(ods_code=code.upper()).first()
 

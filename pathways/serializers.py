@@ -251,17 +251,23 @@ class PathwayRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class VersionRefSerializer(serializers.Serializer):
+class DecisionVersionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
+
+
+class VersionRefSerializer(DecisionVersionSerializer):
     status = serializers.ChoiceField(choices=models.VersionStatus.choices)
 
 
-class SiteRefSerializer(serializers.Serializer):
+class DecisionSiteSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     ods_code = serializers.CharField()
     name = serializers.CharField()
     short_name = serializers.CharField()
+
+
+class SiteRefSerializer(DecisionSiteSerializer):
     switchboard = serializers.CharField()
     tel = serializers.CharField(allow_null=True)
 
@@ -348,18 +354,6 @@ class EvaluationSerializer(serializers.Serializer):
         help_text="True for another instant or a version other than the published one: "
                   "nothing is logged."
     )
-
-
-class DecisionSiteSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    ods_code = serializers.CharField()
-    name = serializers.CharField()
-    short_name = serializers.CharField()
-
-
-class DecisionVersionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.IntegerField()
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -33,7 +33,7 @@ from pathways.referring_site import (
     site_by_code,
     sites_for_referrers,
 )
-from rota.access import viewer_for
+from rota.access import member_network_ids, viewer_for
 
 DECISION_FRESH_FOR = timedelta(minutes=30)
 
@@ -41,12 +41,9 @@ DECISION_FRESH_FOR = timedelta(minutes=30)
 # --- Start and referring site ------------------------------------------------------------
 
 
-def _member_network_ids(user) -> list[int] | None:
+def _member_network_ids(user) -> frozenset[int] | None:
     """The networks a signed-in member works in; None (every network) for anyone else."""
-    if not user.is_authenticated:
-        return None
-    ids = list(user.memberships.values_list("network_id", flat=True))
-    return ids or None
+    return member_network_ids(user) or None
 
 
 def published_pathways(network_ids=None):

@@ -93,6 +93,24 @@ def may_manage_pathways(user, network_id: int) -> bool:
     return viewer.is_admin or NETWORK_LEAD in viewer.roles
 
 
+def pathway_network_ids(user) -> list[int]:
+    """The networks whose pathways and decision log ``user`` may manage: every one for an admin."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        from rota.models import Network  # models import nothing from here; keep it that way
+
+        return list(Network.objects.values_list("id", flat=True))
+    return sorted(n for n in _network_ids(user) if may_manage_pathways(user, n))
+
+
+def member_network_ids(user) -> frozenset[int]:
+    """The networks a signed-in user works in (empty for anyone else)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return _network_ids(user)
+
+
 def may_read_decision(user, *, network_id: int, referrer_id: int | None) -> bool:
     """A logged decision: its referrer, the network's leads and admins; nobody else."""
     if may_manage_pathways(user, network_id):

@@ -130,6 +130,25 @@ def test_rota_network_ids(world, name, expected):
 
 
 @pytest.mark.parametrize(
+    ("name", "led", "member_of"),
+    [
+        ("anonymous", "none", "none"),
+        ("referrer_a", "none", "lsc"),
+        ("coordinator", "none", "lsc"),
+        ("lead", "lsc", "lsc"),
+        ("outsider", "none", "elsewhere"),
+        ("admin", "all", "none"),  # an admin reaches every network without a membership
+    ],
+)
+def test_pathway_and_member_network_ids(world, name, led, member_of):
+    ids = {"none": set(), "lsc": {world.network.id}, "elsewhere": {world.other_network.id},
+           "all": {world.network.id, world.other_network.id}}
+    who = user(world, name)
+    assert set(access.pathway_network_ids(who)) == ids[led]
+    assert set(access.member_network_ids(who)) == ids[member_of]
+
+
+@pytest.mark.parametrize(
     ("name", "own", "other"),
     [
         ("anonymous", False, False),

@@ -112,6 +112,10 @@ def test_tampered_answer_in_the_url_asks_that_question_again(world, two_question
 @pytest.mark.parametrize("query, message", [
     ("v=1&site=RXN01&a=bleeding", "The answer &#x27;bleeding&#x27; in this link is incomplete"),
     ("v=one&site=RXN01", "&#x27;one&#x27; is not a version number"),
+    ("v=%C2%B2&site=RXN01", "is not a version number"),  # a digit to str.isdigit, not to int
+    ("v=1234567890&site=RXN01", "is not a version number"),
+    ("v=1&site=RX%00N01", "The hospital in this link is not an ODS site code"),
+    (f"v=1&site={'A' * 300}", "The hospital in this link is not an ODS site code"),
     ("v=1&site=RXN01&a=bleeding:yes&a=bleeding:no", "answered twice"),
     ("v=7&site=RXN01", "Version 7 of this pathway is not in use."),
 ])
