@@ -8,3 +8,8 @@ urlpatterns = [
     path("", include("config.api_urls")),
     path("", include("pathways.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.forbidden"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

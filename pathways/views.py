@@ -165,7 +165,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 
 def _problem(request, *, title: str, message: str, link: str, link_text: str, status=400):
-    return render(request, "pathways/problem.html", {
+    return render(request, "problem.html", {
         "title": title, "message": message, "link": link, "link_text": link_text,
     }, status=status)
 

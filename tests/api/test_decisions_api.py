@@ -64,7 +64,11 @@ def test_decision_lead_of_another_network_gets_404(world, pathway, decision):
     other_lead = user_in("other-lead", group="Network lead", network=world.other_network)
     client = client_as(world, "anonymous")
     client.force_login(other_lead)
-    assert client.get(_url(decision)).status_code == 404
+    response = client.get(_url(decision))
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == (
+        f"There is no decision {decision.reference} that you may read."
+    )
 
 
 @pytest.mark.parametrize("reference", ["nope", "IR-0000-00", "x" * 21, "IR%00-2222-22"])

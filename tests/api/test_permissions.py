@@ -137,17 +137,30 @@ def test_permissions_evaluate_names_and_contacts_by_role(world, pathway, fixed_n
 def test_permissions_decision_by_reference_by_role(world, decision, role):
     response = client_as(world, role).get(f"/api/v1/decisions/{decision.reference}/")
     assert response.status_code == DECISION_READ[role]
+    if response.status_code == 200:
+        assert response.json()["reference"] == decision.reference
+    else:  # the same answer as for a reference that does not exist: nothing is given away
+        assert response.json()["error"] == {
+            "code": "not_found", "field": None,
+            "message": f"There is no decision {decision.reference} that you may read.",
+        }
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_permissions_decision_list_by_role(world, decision, role):
     response = client_as(world, role).get("/api/v1/decisions/")
     assert response.status_code == DECISION_LIST[role]
+    if response.status_code == 200:
+        assert [d["reference"] for d in response.json()] == [decision.reference]
+    else:
+        assert response.json()["error"]["code"] in {"not_authenticated", "permission_denied"}
 
 
 def test_permissions_lead_token_sees_drafts_and_the_decision_log(world, decision):
     version_create_draft(pathway=decision.version.pathway, user=world.lead)
     client = client_as(world, "token", group="Network lead")
-    assert client.get("/api/v1/pathways/bleeding-ir/versions/2/").status_code == 200
-    assert client.get(f"/api/v1/decisions/{decision.reference}/").status_code == 200
-    assert client.get("/api/v1/decisions/").status_code == 200
+    assert client.get("/api/v1/pathways/bleeding-ir/versions/2/").json()["status"] == "draft"
+    one = client.get(f"/api/v1/decisions/{decision.reference}/").json()
+    assert one["reference"] == decision.reference
+    listed = client.get("/api/v1/decisions/").json()
+    assert [d["reference"] for d in listed] == [decision.reference]

@@ -144,7 +144,9 @@ def test_a_site_outside_the_network_is_refused(world, published, code):
 
 
 def test_unknown_pathway_is_404(world, published):
-    assert Client().get("/pathways/no-such-pathway/refer/").status_code == 404
+    response = Client().get("/pathways/no-such-pathway/refer/")
+    assert response.status_code == 404
+    assert "<title>Page not found" in response.content.decode()
 
 
 def test_pathway_with_no_questions_confirms_then_posts(world, published, fixed_now):

@@ -1,0 +1,61 @@
+"""The pages a person sees when something goes wrong, in the design system's voice.
+
+Each says what happened and what to do next; the referral flow's own refusals
+(``problem.html``) read the same way. The API answers its own errors as JSON
+(:mod:`rota.api_errors`), so these only ever serve pages.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+
+START_AGAIN = ("/", "Go to the start page")
+# When the service itself fails, the referrer must still be able to get help.
+FAILED = (
+    "The service could not answer. Call your hospital's switchboard and ask for the on-call "
+    "interventional radiologist. For a peri-arrest, call 2222."
+)
+
+
+def _page(request, status: int, title: str, message: str, link=START_AGAIN) -> HttpResponse:
+    context = {"title": title, "message": message, "link": link[0], "link_text": link[1]}
+    return render(request, "problem.html", context, status=status)
+
+
+def not_found(request, exception=None):
+    said = exception.args[0] if isinstance(exception, Http404) and exception.args else None
+    message = said if isinstance(said, str) and said else (
+        "Check the address, or start again from the list of pathways."
+    )
+    return _page(request, 404, "Page not found", message)
+
+
+def bad_request(request, exception=None):
+    return _page(request, 400, "This request could not be read",
+                 "Go back and try again, or start again from the list of pathways.")
+
+
+def forbidden(request, exception=None):
+    return _page(request, 403, "You cannot see this page",
+                 "Sign in with an account that may see it, or start again from the list of "
+                 "pathways.")
+
+
+def csrf_failure(request, reason=""):
+    return _page(
+        request, 403, "Your answer was not sent",
+        "The page had been open for a long time, or you signed in or out in another tab. "
+        "Go back, reload the page and answer again: nothing was recorded.",
+        link=(request.get_full_path(), "Reload the page"),
+    )
+
+
+def server_error(request):
+    # No request context: the database may be what failed, and the page must still render.
+    html = loader.get_template("problem.html").render({
+        "title": "Sorry, there is a problem with the service", "message": FAILED,
+        "link": "/", "link_text": "Try again from the start page",
+    })
+    return HttpResponse(html, status=500)
