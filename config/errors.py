@@ -47,7 +47,7 @@ def csrf_failure(request, reason=""):
     return _page(
         request, 403, "Your answer was not sent",
         "The page had been open for a long time, or you signed in or out in another tab. "
-        "Go back, reload the page and answer again: nothing was recorded.",
+        "Reload the page and answer again: nothing was recorded.",
         link=(request.get_full_path(), "Reload the page"),
     )
 
