@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from pathways.decisions import decision_by_reference, referral_record
+from pathways.decisions import decision_by_reference, is_referral, referral_record
 from pathways.engine import evaluate_version
 from pathways.errors import EvaluationError
 from pathways.forms import AnswerForm, ReferenceForm, SiteForm
@@ -259,8 +259,8 @@ class _Flow:
         if not evaluation.is_complete:
             form = AnswerForm(evaluation.question)
             return self._question(evaluation, state, form, error)
-        if self.version.status == VersionStatus.PUBLISHED:
-            return self._confirm(evaluation, state)
+        if is_referral(version_status=self.version.status, at=self.now, now=self.now):
+            return self._confirm(evaluation, state)  # its POST logs the decision
         return self._preview(evaluation, state)
 
     def post(self):
