@@ -1,11 +1,13 @@
 """Role by endpoint: who gets what status, and how much of the people they see."""
 
+from datetime import timedelta
+
 import pytest
 
 from pathways.models import Decision
 from pathways.publishing import version_create_draft
 from rota.models import Cover, Leave
-from tests.api.conftest import ROLES, client_as
+from tests.api.conftest import NOW, ROLES, client_as
 
 # role: (name shown, contact visibilities shown) for Dr Alpha
 SEES = {
@@ -99,6 +101,9 @@ PATHWAY_READS = [
 LEADS_ONLY = {role: 404 for role in ROLES} | {"lead": 200, "admin": 200}
 # The decision was logged by referrer A (the "referrer" client).
 DECISION_READ = {role: 404 for role in ROLES} | {"referrer": 200, "lead": 200, "admin": 200}
+# The range (a day either side of the decision's instant, NOW) that lists it.
+AROUND_THE_DECISION = {"from": (NOW - timedelta(days=1)).isoformat(),
+                       "to": (NOW + timedelta(days=1)).isoformat()}
 DECISION_LIST = {role: 403 for role in ROLES} | {"anonymous": 401, "lead": 200, "admin": 200}
 
 
@@ -148,7 +153,7 @@ def test_permissions_decision_by_reference_by_role(world, decision, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_permissions_decision_list_by_role(world, decision, role):
-    response = client_as(world, role).get("/api/v1/decisions/")
+    response = client_as(world, role).get("/api/v1/decisions/", AROUND_THE_DECISION)
     assert response.status_code == DECISION_LIST[role]
     if response.status_code == 200:
         assert [d["reference"] for d in response.json()] == [decision.reference]
@@ -162,5 +167,5 @@ def test_permissions_lead_token_sees_drafts_and_the_decision_log(world, decision
     assert client.get("/api/v1/pathways/bleeding-ir/versions/2/").json()["status"] == "draft"
     one = client.get(f"/api/v1/decisions/{decision.reference}/").json()
     assert one["reference"] == decision.reference
-    listed = client.get("/api/v1/decisions/").json()
+    listed = client.get("/api/v1/decisions/", AROUND_THE_DECISION).json()
     assert [d["reference"] for d in listed] == [decision.reference]
