@@ -4,7 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("config.sign_in")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("config.api_urls")),
     path("", include("pathways.urls")),
 ]

@@ -20,10 +20,16 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from pathways.decisions import decision_by_reference, is_referral, referral_record
+from pathways.decisions import (
+    decision_by_reference,
+    is_referral,
+    may_read_decision_here,
+    referral_record,
+    session_remember_decision,
+)
 from pathways.engine import evaluate_version
 from pathways.errors import EvaluationError
-from pathways.forms import AnswerForm, ReferenceForm, SiteForm
+from pathways.forms import NO_SUCH_REFERENCE, AnswerForm, ReferenceForm, SiteForm
 from pathways.models import Channel, Pathway, PathwayVersion, VersionStatus
 from pathways.presentation import decision_as_dict, redact_evaluation
 from pathways.referral import ReferralState, StateError, parse_state, refer_url
@@ -279,6 +285,7 @@ class _Flow:
             user=self.request.user, at=None, now=self.now, channel=Channel.WEB,
         )
         if decision is not None:
+            session_remember_decision(self.request.session, decision.reference)
             return _see_other(reverse("pathways:decision", args=[decision.reference]))
         return _see_other(refer_url(self.pathway.slug, state))
 
@@ -341,12 +348,20 @@ def _decision_is_stale(described: dict, created_at: datetime, now: datetime) -> 
     return False
 
 
+def _decision_not_found(request, reference: str):
+    # One answer for "no such reference" and "not yours": a reference is not a key.
+    form = ReferenceForm({"reference": reference})
+    if form.is_valid():
+        form.add_error("reference", NO_SUCH_REFERENCE)
+    return render(request, "pathways/decision_lookup.html", {"form": form}, status=404)
+
+
 def decision_detail(request, reference):
     decision = decision_by_reference(reference)
     if decision is None:
-        form = ReferenceForm({"reference": reference})
-        form.is_valid()
-        return render(request, "pathways/decision_lookup.html", {"form": form}, status=404)
+        return _decision_not_found(request, reference)
+    if not may_read_decision_here(request, decision):
+        return _decision_not_found(request, reference)
     if decision.reference != reference:
         return redirect("pathways:decision", reference=decision.reference)
     now = timezone.now()
