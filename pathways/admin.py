@@ -9,16 +9,21 @@ here (and refused by the models).
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from pathways import models
 from pathways.errors import PathwayError
+from pathways.presentation import redact_outcome
 from pathways.publishing import version_create_draft, version_publish, version_retire
 from pathways.validation import validate_version
-from rota.access import Kind
+from rota.access import STAFF_VISIBLE, Kind, Viewer
 from rota.admin_access import AccessAdmin, AccessInline, AccessModelAdmin
+
+STAFF_VIEWER = Viewer(sees_names=True, visibilities=STAFF_VISIBLE)
 
 
 def _is_frozen(version) -> bool:
@@ -225,10 +230,17 @@ class DecisionAdmin(AccessModelAdmin):
     list_display = ["reference", "version", "referring_site", "at", "channel", "created_at"]
     list_filter = ["channel", "version__pathway"]
     search_fields = ["reference"]
-    readonly_fields = [
+    fields = readonly_fields = [
         "reference", "version", "referring_site", "user", "at", "created_at", "channel",
-        "answers", "outcome",
+        "answers", "outcome_as_staff_see_it",
     ]
+
+    @admin.display(description="Outcome")
+    def outcome_as_staff_see_it(self, obj):
+        # The log holds every contact as resolved, personal numbers included; the
+        # admin shows what any staff member of the network may see. Full contacts
+        # are on the decision's own page, to those who may see them.
+        return json.dumps(redact_outcome(obj.outcome, STAFF_VIEWER), indent=2)
 
     def has_add_permission(self, request):
         return False

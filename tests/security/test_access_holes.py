@@ -266,3 +266,13 @@ def test_network_list_is_unchanged_by_all_of_the_above(world):
 
 def test_fixed_clock_instants_are_aware():
     assert london(2026, 5, 4, 8).utcoffset().total_seconds() == 3600
+
+
+def test_pages_carry_an_enforced_policy_with_a_nonce_and_no_unsafe_inline(world):
+    response = Client().get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+    assert "Content-Security-Policy-Report-Only" not in response
