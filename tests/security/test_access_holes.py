@@ -276,3 +276,22 @@ def test_pages_carry_an_enforced_policy_with_a_nonce_and_no_unsafe_inline(world)
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()
     assert "Content-Security-Policy-Report-Only" not in response
+
+
+def test_rota_notes_are_for_staff_of_the_network_only(world, rotas):
+    from rota.models import Note
+
+    Note.objects.create(rota=rotas.night, start=london(2026, 3, 18, 8),
+                        end=london(2026, 3, 18, 20), text="In theatre until 14:00",
+                        author=world.switchboard)
+    seen = {}
+    for name in ("anonymous", "outsider", "referrer_a", "switchboard"):
+        client = APIClient()
+        if name != "anonymous":
+            client.force_login(getattr(world, name))
+        body = client.get("/api/v1/oncall/", {"rota": "ir-night",
+                                              "at": "2026-03-18T13:00"}).json()
+        seen[name] = [n["text"] for n in body["answers"][0]["notes"]]
+    assert seen == {"anonymous": [], "outsider": [],
+                    "referrer_a": ["In theatre until 14:00"],
+                    "switchboard": ["In theatre until 14:00"]}
