@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    # A deployment's environment, not the test run's (which may allow async-unsafe calls).
+    environment = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
     environment |= {"DJANGO_SETTINGS_MODULE": "config.settings", **env}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
