@@ -283,6 +283,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
+        # One style attribute, by its hash: django-simple-history's history list
+        # writes style="border-top: 0"; every other attribute stays refused.
+        "style-src-attr": [
+            "'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
         "img-src": [SELF, "data:"],
         # The design system's Frutiger is licensed to be served from the NHS's own CDN;
         # where that is unreachable, pages fall back to Arial.

@@ -23,3 +23,20 @@ def test_sign_in_pause_page_is_accessible_and_gives_2222(live_server, page, worl
     assert page.locator("h1").inner_text() == "Sign-in is paused for this username"
     assert "Call 2222 now" in page.locator("main").inner_text()
     assert_accessible(page)
+
+
+def test_admin_history_pages_render_under_the_policy(live_server, page, world):
+    """A lead reads a pathway's history: read-only, and nothing the policy refuses."""
+    from django.contrib.auth.models import User
+
+    lead = User.objects.get(username="lead")
+    lead.is_staff = True
+    lead.save()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "lead")
+    page.fill("#id_password", "correct-horse-battery")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    membership = lead.memberships.get()
+    page.goto(f"{live_server.url}/admin/rota/membership/{membership.pk}/history/")
+    assert page.title().startswith("View history")
