@@ -17,11 +17,15 @@ def redact_outcome(outcome: dict | None, viewer: Viewer) -> dict | None:
         return None
     return {
         **outcome,
-        "contacts": [
-            {**contact, "answer": redact(contact.get("answer"), viewer)}
-            for contact in outcome["contacts"]
-        ],
+        "contacts": [_redact_contact(contact, viewer) for contact in outcome["contacts"]],
     }
+
+
+def _redact_contact(contact: dict, viewer: Viewer) -> dict:
+    redacted = {**contact, "answer": redact(contact.get("answer"), viewer)}
+    if contact.get("then"):
+        redacted["then"] = {**contact["then"], "answer": redact(contact["then"]["answer"], viewer)}
+    return redacted
 
 
 def redact_evaluation(described: dict, viewer: Viewer) -> dict:

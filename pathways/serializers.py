@@ -305,6 +305,20 @@ class FixedContactSerializer(serializers.Serializer):
     tel = serializers.CharField(allow_null=True)
 
 
+class ThenSerializer(serializers.Serializer):
+    locals()["from"] = serializers.DateTimeField()
+    until = serializers.DateTimeField(allow_null=True)
+    answer = OnCallAnswerSerializer(allow_null=True, help_text="As the caller may see it.")
+    unresolved = serializers.CharField(allow_blank=True)
+
+
+class IfNoAnswerSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    number = serializers.CharField()
+    tel = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+
+
 class ResolvedContactSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=models.StepKind.choices)
@@ -315,6 +329,29 @@ class ResolvedContactSerializer(serializers.Serializer):
     )
     fixed = FixedContactSerializer(allow_null=True)
     unresolved = serializers.CharField(allow_blank=True)
+    until = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When whoever this step reaches now stops answering it for the referring "
+                  "site (null: no change in 4 weeks).",
+    )
+    then = ThenSerializer(
+        allow_null=True,
+        help_text="Who answers this step from 'until': for a role, the rota of the role then "
+                  "(e.g. the in-hours rota at 08:00), not the rota's own next shift.",
+    )
+    same_as_step = serializers.IntegerField(
+        allow_null=True,
+        help_text="This step reaches the person shown at that step: shown once, there.",
+    )
+    go_to_step = serializers.IntegerField(
+        allow_null=True,
+        help_text="This step is in a gap (or diverted) and its answer is that step's rota.",
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The instructions shown with this step: its own, and those of steps that "
+                  "reach the same person.",
+    )
 
 
 class ResolvedTransferSerializer(serializers.Serializer):
@@ -331,6 +368,10 @@ class OutcomeSerializer(serializers.Serializer):
     instructions_html = serializers.CharField(allow_blank=True, help_text="Sanitised HTML.")
     transfer = ResolvedTransferSerializer(allow_null=True)
     contacts = ResolvedContactSerializer(many=True)
+    if_no_answer = IfNoAnswerSerializer(
+        allow_null=True,
+        help_text="The network hub's switchboard, when the last contact is not a fixed number.",
+    )
 
 
 class DecisionRefSerializer(serializers.Serializer):

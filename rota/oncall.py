@@ -755,3 +755,20 @@ def who_answers_rota(schedule: Schedule, *, rota_id: int, at: datetime) -> RoleA
     at = at.astimezone(UTC)
     rota = schedule.rotas[rota_id]
     return _role_answer(schedule, lambda instant: rota, at, [])
+
+
+def network_hub(schedule: Schedule, network_id: int) -> SiteInfo | None:
+    """The network's hub: the site most of its rotas are based at (the lowest id on a tie).
+
+    Its switchboard is the last resort of every escalation and of the outage
+    page: it reaches whoever the network has on call.
+    """
+    counts: dict[int, int] = defaultdict(int)
+    sites: dict[int, SiteInfo] = {}
+    for rota in schedule.rotas.values():
+        if rota.network_id == network_id:
+            counts[rota.based_at.id] += 1
+            sites[rota.based_at.id] = rota.based_at
+    if not counts:
+        return None
+    return sites[min(counts, key=lambda site_id: (-counts[site_id], site_id))]

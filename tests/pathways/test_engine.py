@@ -172,6 +172,11 @@ def test_evaluate_fixed_step_gives_label_number_and_tel():
         "fixed": {"label": "North switchboard", "number": "0113 496 0011",
                   "tel": "tel:+441134960011"},
         "unresolved": "",
+        "until": None,
+        "then": None,
+        "same_as_step": None,
+        "go_to_step": None,
+        "reasons": ["Ask for the team"],
     }
 
 
