@@ -23,7 +23,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from pathways.decisions import decision_by_reference, is_referral, referral_record
+from pathways.decisions import (
+    VersionRetired,
+    decision_by_reference,
+    logging_rule,
+    referral_record,
+)
 from pathways.errors import EvaluationError
 from pathways.models import (
     Branch,
@@ -165,7 +170,8 @@ QUESTION_EXAMPLE = {
                               "pressure below 90 mmHg, or an ongoing need for transfusion.",
                  "options": [{"key": "yes", "text": "Yes: unstable"},
                              {"key": "no", "text": "No"}]},
-    "outcome": None, "decision": None, "preview": False,
+    "outcome": None, "decision": None, "preview": False, "logged": False,
+    "superseded_during_referral": False,
 }
 _SURGEON = {"name": None, "role": "Consultant vascular surgeon", "source": "rotation",
             "contacts": []}
@@ -221,14 +227,15 @@ OUTCOME_EXAMPLE = {
             },
         }],
     },
-    "decision": {"reference": "IR-7KQ4-M2"}, "preview": False,
+    "decision": {"reference": "IR-7KQ4-M2"}, "preview": False, "logged": True,
+    "superseded_during_referral": False,
 }
 DECISION_EXAMPLE = {
     "reference": "IR-7KQ4-M2",
     "pathway": OUTCOME_EXAMPLE["pathway"],
     "version": {"id": 1, "number": 1},
     "at": "2026-05-04T02:40:00+01:00", "created_at": "2026-05-04T02:40:00+01:00",
-    "channel": "api",
+    "channel": "api", "superseded_during_referral": False,
     "referring_site": {"id": 8, "ods_code": "RXL01", "name": "Blackpool Victoria Hospital",
                        "short_name": "Blackpool Victoria"},
     "path": OUTCOME_EXAMPLE["path"],
@@ -301,10 +308,13 @@ NUMBER_PARAMETER = OpenApiParameter(
             "Give the answers so far by question key and the referring site. The answer is "
             "the next question, or the outcome with its contacts resolved at the instant "
             "(names and contacts as the caller may see them: anonymous callers get roles and "
-            "switchboard routes only). An outcome for now on the published version is logged "
-            "as a decision with a reference to quote; another instant (at) or another version "
-            "(version, retired ones included) is a preview and logs nothing. Answers that do "
-            "not fit are a 400 whose field names the answer, e.g. answers.bleeding."
+            "switchboard routes only). Every outcome is logged as a decision with a reference "
+            "to quote, except a preview: \"preview\": true, an at more than 2 minutes from "
+            "now, or a lead's draft. A version retired less than an hour ago (version) is "
+            "logged with superseded_during_referral true; one retired longer ago is refused "
+            "(400, version_retired) unless asked as a preview. Every response says logged "
+            "true or false, so a client with a wrong clock finds out. Answers that do not fit "
+            "are a 400 whose field names the answer, e.g. answers.bleeding."
         ),
         request=EvaluateInputSerializer,
         responses={200: EvaluationSerializer, **error_responses(400, 404)},
@@ -375,21 +385,25 @@ class PathwayViewSet(NetworkFilteredViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         version = self._evaluated_version(pathway, values.get("version"))
+        at = values.get("at") or now
         try:
+            logging = logging_rule(version=version, at=at, now=now, preview=values["preview"])
             evaluation, decision = referral_record(
                 version=version, answers=values["answers"],
                 referring_site=values["referring_site"], user=acting_user(request.user),
-                at=values.get("at"), now=now, channel=Channel.API,
+                at=at, now=now, channel=Channel.API, preview=values["preview"],
             )
+        except VersionRetired as error:
+            raise ApiError(error.message, code=error.code, field="version") from error
         except EvaluationError as error:
             raise _refused(error) from error
         viewer = viewer_for(request.user, pathway.network_id)
         return Response({
             **redact_evaluation(evaluation.as_dict(), viewer),
             "decision": {"reference": decision.reference} if decision else None,
-            "preview": not is_referral(
-                version_status=evaluation.tree.status, at=evaluation.at, now=now
-            ),
+            "preview": not logging.logged,
+            "logged": decision is not None,
+            "superseded_during_referral": logging.superseded,
         })
 
     def _evaluated_version(self, pathway, number: int | None) -> PathwayVersion:

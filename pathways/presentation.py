@@ -44,6 +44,7 @@ def decision_as_dict(decision, viewer: Viewer) -> dict:
         "at": iso(decision.at),
         "created_at": iso(decision.created_at),
         "channel": decision.channel,
+        "superseded_during_referral": decision.superseded_during_referral,
         "referring_site": {
             "id": site.pk, "ods_code": site.ods_code, "name": site.name,
             "short_name": site.short_name,

@@ -234,12 +234,19 @@ class EvaluateInputSerializer(serializers.Serializer):
         help_text=(
             "The instant to evaluate for, ISO 8601; default now (a referral, logged). Without "
             "an offset it is Europe/London wall time; one that does not exist or happens "
-            "twice is refused. Any other instant is a preview and is not logged."
+            "twice is refused. More than 2 minutes from now, it is a preview and not logged."
         ),
     )
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=LARGEST_NUMBER,
-        help_text="A version number; default the published version. Any other is a preview.",
+        help_text="A version number; default the published version. A version retired less "
+                  "than an hour ago is logged (flagged); older ones only as a preview; a draft "
+                  "is always a preview.",
+    )
+    preview = serializers.BooleanField(
+        required=False, default=False,
+        help_text="True: evaluate without logging a decision. Without it, an outcome for now "
+                  "(within 2 minutes) is logged.",
     )
 
 
@@ -392,8 +399,12 @@ class EvaluationSerializer(serializers.Serializer):
         allow_null=True, help_text="The logged decision: a referral for now that is complete."
     )
     preview = serializers.BooleanField(
-        help_text="True for another instant or a version other than the published one: "
-                  "nothing is logged."
+        help_text="True for an explicit preview, an instant more than 2 minutes from now or a "
+                  "draft: nothing is (or would be) logged."
+    )
+    logged = serializers.BooleanField(help_text="Whether this response logged a decision.")
+    superseded_during_referral = serializers.BooleanField(
+        help_text="The version was retired less than an hour ago: logged, and a newer one exists."
     )
 
 
@@ -404,6 +415,9 @@ class DecisionSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
     channel = serializers.ChoiceField(choices=models.Channel.choices)
+    superseded_during_referral = serializers.BooleanField(
+        help_text="The version was retired less than an hour before the referral finished."
+    )
     referring_site = DecisionSiteSerializer()
     path = PathStepSerializer(many=True)
     outcome = OutcomeSerializer(help_text="Contacts as they were resolved, as you may see them.")

@@ -28,6 +28,12 @@ def iso(instant) -> str | None:
     return local(instant).isoformat() if instant else None
 
 
+def spoken(instant) -> str:
+    """``03:12 on Mon 28 Dec 2026 (GMT)``: an instant in London time, saying its zone."""
+    wall = local(instant)
+    return f"{wall:%H:%M on %a %-d %b %Y} ({wall:%Z})"
+
+
 def switchboard_route(site: SiteInfo, ask_for: str) -> str:
     return f"Call {site.short_name} switchboard on {site.switchboard} and ask for {ask_for}"
 

@@ -37,9 +37,10 @@ def test_decision_page_shows_urgency_contact_until_instructions_and_reference(wo
     assert "IR consultant now" in html
     assert f'<strong class="outcome-reference">{decision.reference}</strong>' in html
     assert "Dr Day" in html
-    assert ('<a class="nhsuk-link nhsuk-u-font-weight-bold" href="tel:+441772716565">Call Royal '
-            "Preston switchboard on 01772 716565 and ask for the on-call ir consultant</a>") in html
-    assert "Consultant interventional radiologist, Royal Preston Hospital" in html
+    assert ('<a class="nhsuk-button outcome-call" href="tel:+441772716565">Call Royal Preston '
+            "switchboard: 01772 716565</a>") in html
+    assert "Ask for the on-call ir consultant." in html
+    assert "Consultant interventional radiologist, at Royal Preston Hospital" in html
     assert "Call <strong>now</strong>." in html  # the instructions, rendered
     assert "Vascular test</a>, version 1" in html
     assert "10:00 on Wed 18 Mar 2026 (GMT)" in html
@@ -65,7 +66,7 @@ def test_decision_page_shows_each_viewer_only_what_they_may_see(world, published
         "mobile": 'href="tel:+447700900123">Mobile 07700 900123</a>' in html,
     }
     assert {what for what, present in shown.items() if present} == sees
-    assert "Call Royal Preston switchboard on 01772 716565 and ask for" in html
+    assert "Call Royal Preston switchboard: 01772 716565</a>" in html
     assert ("Names and direct numbers are shown to signed-in NHS staff" in html) == (not sees)
 
 
@@ -76,11 +77,12 @@ def test_decision_page_warns_of_a_gap_and_gives_the_fallback(world, published, r
                          end=NOW + timedelta(hours=2), reason="Sick")
     _, v1 = published
     html = page(client_for(world, "referrer"), refer(world, v1))
-    assert "Gap in the rota: nobody is on the" in html
-    assert "nhsuk-card--warning" in html
-    assert "Call the fallback below instead" in html
+    assert (f"Gap in the rota: nobody is on the {rotas.day.name} rota now. Its fallback, "
+            f"{rotas.vascular.name}, answers instead.") in html
     assert "Mr Vascular" in html
-    assert "Dr Day" not in html
+    # Dr Day is named only as who answers once the leave ends.
+    assert html.count("Dr Day") == 1
+    assert f"Until 12:00 on Wed 18 Mar (GMT), then Dr Day ({rotas.day.name})." in html
 
 
 def test_decision_page_says_a_rota_is_diverted(world, published, rotas):
@@ -88,8 +90,8 @@ def test_decision_page_says_a_rota_is_diverted(world, published, rotas):
                           end=NOW + timedelta(hours=1), reason="IR suite maintenance")
     _, v1 = published
     html = page(client_for(world, "referrer"), refer(world, v1))
-    assert f"{rotas.day.name} is diverted" in html
-    assert "IR suite maintenance, until 11:00 on Wed 18 Mar (GMT)." in html
+    assert (f"{rotas.day.name} is diverted until 11:00 on Wed 18 Mar (GMT): IR suite "
+            "maintenance.") in html
     assert "Mr Vascular" in html
 
 
@@ -102,9 +104,9 @@ def test_decision_page_gives_a_handover_notice_within_30_minutes(world, publishe
     shift.save()
     _, v1 = published
     html = page(client_for(world, "referrer"), refer(world, v1))
-    assert "Handover at 10:20 on Wed 18 Mar (GMT)" in html
+    assert "Handover at 10:20 on Wed 18 Mar (GMT)." in html
     assert "Dr Day hands over to Dr Next." in html
-    assert "On call until <strong>10:20 on Wed 18 Mar (GMT)</strong>, then Dr Next." in html
+    assert f"Until 10:20 on Wed 18 Mar (GMT), then Dr Next ({rotas.day.name})." in html
 
 
 def test_decision_page_without_a_handover_soon_has_no_notice(world, published):
