@@ -8,7 +8,7 @@ from django.test import Client
 from pathways.decisions import referral_record
 from pathways.models import Decision
 from rota.models import Divert, Leave, Shift
-from tests.factories import ClinicianFactory, ShiftFactory
+from tests.factories import ClinicianFactory, ContactMethodFactory, ShiftFactory
 from tests.web.conftest import NOW, client_for
 
 pytestmark = pytest.mark.usefixtures("fixed_now")
@@ -174,3 +174,43 @@ def test_decision_page_query_count_is_constant(world, published, rotas, role, qu
     with django_assert_num_queries(queries):
         page(client, two_contacts)
     assert Decision.objects.count() == 2
+
+
+@pytest.fixture
+def two_on_call(world, rotas):
+    """Dr Day and Dr Blackburn both on the in-hours rota; Dr Blackburn's bleep is at Blackburn."""
+    second = ClinicianFactory(name="Dr Blackburn", home_trust=world.trust_b)
+    ContactMethodFactory(clinician=second, kind="bleep", value="3201", visibility="staff",
+                         site=world.blackburn)
+    ShiftFactory(rota=rotas.day, clinician=second, start=NOW - timedelta(hours=2),
+                 end=NOW + timedelta(hours=6))
+    return second
+
+
+def test_decision_page_two_on_call_anonymously_says_two_and_asks_for_either(
+    world, published, two_on_call
+):
+    _, v1 = published
+    html = page(client_for(world, "anonymous"), refer(world, v1))
+    assert ('<p class="outcome-who">2 consultants are on call: ask switchboard for '
+            "either</p>") in html
+    # Not two identical blocks naming the role.
+    assert "The on-call ir consultant</p>" not in html
+    assert "Ask for the on-call ir consultant: either of them can take the call." in html
+    assert "Dr Blackburn" not in html and "Dr Day" not in html
+
+
+def test_decision_page_two_on_call_signed_in_names_both_where_they_are(
+    world, published, two_on_call
+):
+    _, v1 = published
+    html = page(client_for(world, "referrer"), refer(world, v1))
+    assert "2 consultants are on call: ask switchboard for either" in html
+    assert "Dr Day</p>" in html and "Dr Blackburn</p>" in html
+    # Each person's place is where their bleep is answered, not the rota's base.
+    assert "Consultant interventional radiologist, at Royal Preston Hospital" in html
+    assert "Consultant interventional radiologist, at Royal Blackburn Teaching Hospital" in html
+    assert ('Dr Blackburn: <a class="nhsuk-link" href="tel:+441254263555">Royal Blackburn '
+            "switchboard 01254 263555, bleep 3201</a>") in html
+    assert ('Dr Day: <a class="nhsuk-link" href="tel:+441772716565">Royal Preston switchboard '
+            "01772 716565, bleep 2345</a>") in html
