@@ -244,8 +244,8 @@ DECISION_EXAMPLE = {
 EVALUATION_ERROR_EXAMPLES = [
     OpenApiExample("Not an option", status_codes=["400"], response_only=True, value={
         "error": {"code": "unknown_option",
-                  "message": "'maybe' is not an option of question 'unstable-ooh' (Is the "
-                             "patient haemodynamically unstable?); the options are 'yes', 'no'.",
+                  "message": "“maybe” is not an answer to “Is the patient haemodynamically "
+                             "unstable?”: choose “Yes: unstable” or “No”.",
                   "field": "answers.unstable-ooh"}}),
     OpenApiExample("Wall time that does not exist", status_codes=["400"], response_only=True,
                    value={"error": {

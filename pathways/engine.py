@@ -249,7 +249,7 @@ def evaluate(
         if node.kind != "question":
             raise EvaluationError(
                 "not_a_question",
-                f"'{key}' is answered automatically and takes no answer.",
+                f"“{node.text}” is answered by the service and takes no answer.",
                 key,
             )
 
@@ -276,11 +276,10 @@ def evaluate(
                 )
             option = next((o for o in node.options if o.key == answers[key]), None)
             if option is None:
-                choices = ", ".join(f"'{o.key}'" for o in node.options)
                 raise EvaluationError(
                     "unknown_option",
-                    f"'{answers[key]}' is not an option of question '{key}' ({node.text}); "
-                    f"the options are {choices}.",
+                    f"“{answers[key]}” is not an answer to “{node.text}”: choose "
+                    f"{_either(node.options)}.",
                     key,
                 )
             path.append(PathStep(key, node.kind, node.text, option.key, option.text, False))
@@ -325,6 +324,12 @@ def evaluate(
         key = target
 
 
+def _either(options) -> str:
+    """The options as the clinician sees them: “Yes”, “No” or “Not sure”."""
+    texts = [f"“{option.text}”" for option in options]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} or {texts[-1]}"
+
+
 def _site_branch(node: PlainNode, site: SiteRef):
     for condition, matches in (
         ("site", lambda b: b.site_id == site.id),
@@ -349,13 +354,12 @@ def _refuse_unused(tree: PlainTree, answers: dict, visited: set[str], pending) -
     if pending is not None and key in _reachable_from(tree, pending.key):
         raise EvaluationError(
             "skipped_question",
-            f"The answer to '{key}' ({text}) skips question '{pending.key}' "
-            f"({pending.text}), which has not been answered yet.",
+            f"The answer to “{text}” skips “{pending.text}”, which has not been answered yet.",
             key,
         )
     raise EvaluationError(
         "not_on_path",
-        f"Question '{key}' ({text}) is not on the path these answers take.",
+        f"“{text}” is not asked on the path these answers take.",
         key,
     )
 

@@ -396,8 +396,7 @@ def test_evaluate_answer_not_on_the_path_or_skipping_a_question_names_it(world, 
     assert error_of(not_on_path) == (400, "not_on_path", "answers.second")
     assert error_of(skipped) == (400, "skipped_question", "answers.second")
     assert skipped.json()["error"]["message"] == (
-        "The answer to 'second' (Second?) skips question 'first' (First?), which has not been "
-        "answered yet."
+        "The answer to “Second?” skips “First?”, which has not been answered yet."
     )
     assert Decision.objects.count() == 0
 

@@ -103,9 +103,9 @@ def test_tampered_answer_in_the_url_asks_that_question_again(world, two_question
     response = Client().get(path)
     html = response.content.decode()
     assert response.status_code == 400
-    assert "An answer in this link could not be used: &#x27;perhaps&#x27; is not an option" in (
-        html
-    )
+    assert ("An answer in this link could not be used: “perhaps” is not an answer to “Is there "
+            "active bleeding on CT?”: choose “Yes” or “No”. Answer the question again.") in html
+    assert "bleeding&#x27;" not in html  # no node key
     assert "Is there active bleeding on CT?" in html
     kept = refer_path("two-questions", answers=[("first", "yes")]).replace("&", "&amp;")
     assert f'action="{kept}"' in html  # the answer before the wrong one is kept
