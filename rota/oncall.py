@@ -758,17 +758,22 @@ def who_answers_rota(schedule: Schedule, *, rota_id: int, at: datetime) -> RoleA
 
 
 def network_hub(schedule: Schedule, network_id: int) -> SiteInfo | None:
-    """The network's hub: the site most of its rotas are based at (the lowest id on a tie).
+    """The network's hub (see :func:`hub_of`), from the schedule's rotas."""
+    return hub_of(r.based_at for r in schedule.rotas.values() if r.network_id == network_id)
 
-    Its switchboard is the last resort of every escalation and of the outage
-    page: it reaches whoever the network has on call.
+
+def hub_of(rota_bases: Iterable[SiteInfo]) -> SiteInfo | None:
+    """The hub of a network, given where each of its rotas is based.
+
+    The site most of its rotas are based at (the lowest id on a tie). Its
+    switchboard is the last resort of every escalation and of the outage page:
+    it reaches whoever the network has on call.
     """
     counts: dict[int, int] = defaultdict(int)
     sites: dict[int, SiteInfo] = {}
-    for rota in schedule.rotas.values():
-        if rota.network_id == network_id:
-            counts[rota.based_at.id] += 1
-            sites[rota.based_at.id] = rota.based_at
+    for site in rota_bases:
+        counts[site.id] += 1
+        sites[site.id] = site
     if not counts:
         return None
     return sites[min(counts, key=lambda site_id: (-counts[site_id], site_id))]
