@@ -8,8 +8,9 @@ from django.test import Client
 from pathways.decisions import referral_record
 from pathways.models import Decision
 from rota.models import Divert, Leave, Shift
-from tests.factories import ClinicianFactory, ContactMethodFactory, ShiftFactory
-from tests.web.conftest import NOW, client_for
+from tests.factories import ClinicianFactory, ContactMethodFactory, RotaFactory, ShiftFactory
+from tests.pathways.conftest import make_pathway
+from tests.web.conftest import NOW, OUT_OF_HOURS, client_for
 
 pytestmark = pytest.mark.usefixtures("fixed_now")
 
@@ -214,3 +215,74 @@ def test_decision_page_two_on_call_signed_in_names_both_where_they_are(
             "switchboard 01254 263555, bleep 3201</a>") in html
     assert ('Dr Day: <a class="nhsuk-link" href="tel:+441772716565">Royal Preston switchboard '
             "01772 716565, bleep 2345</a>") in html
+
+
+def test_decision_page_then_names_the_in_hours_rota_not_the_nights_next(world, published, rotas):
+    # Wednesday 22:15: the night rota answers until 08:00, then the in-hours rota does.
+    _, v1 = published
+    _, decision = referral_record(
+        version=v1, answers={}, referring_site=world.blackburn, user=None,
+        at=None, now=OUT_OF_HOURS, channel="web",
+    )
+    contact = decision.outcome["contacts"][0]
+    assert contact["answer"]["rota"]["slug"] == "ir-night"
+    assert contact["until"] == "2026-03-19T08:00:00+00:00"
+    assert (contact["then"]["from"], contact["then"]["answer"]["rota"]["slug"]) == (
+        "2026-03-19T08:00:00+00:00", "ir-day"
+    )
+    assert contact["answer"]["next"] is None  # the rota's own next shift: none in the window
+    html = page(client_for(world, "referrer"), decision)
+    assert f"Until 08:00 on Thu 19 Mar (GMT), then Dr Day ({rotas.day.name})." in html
+
+
+ESCALATING = [
+    {"key": "when", "kind": "time_window", "text": "In hours or out of hours",
+     "branches": [{"condition": "in_hours", "next": "o-day"},
+                  {"condition": "out_of_hours", "next": "o-now"}]},
+    {"key": "o-day", "kind": "outcome", "text": "IR in hours", "urgency": "urgent",
+     "instructions": "Go.",
+     "steps": [{"kind": "role", "role": "ir-consultant", "instruction": "The IR consultant"}]},
+    {"key": "o-now", "kind": "outcome", "text": "IR now", "urgency": "immediate",
+     "instructions": "Go.",
+     "steps": [{"kind": "role", "role": "ir-consultant", "instruction": "The IR consultant"},
+               {"kind": "role", "role": "ir-second",
+                "instruction": "If not answered in 10 minutes, call the second on call"}]},
+]
+
+
+def test_decision_page_gap_goes_straight_to_the_later_step_and_logs_what_it_showed(
+    world, rotas
+):
+    second = RotaFactory(network=world.network, slug="ir-second", role="ir-second",
+                         required_coverage="out_of_hours", based_at=world.preston,
+                         ask_for="the second on-call IR consultant")
+    ShiftFactory(rota=second, clinician=ClinicianFactory(name="Dr Second",
+                                                         home_trust=world.trust_a),
+                 start=OUT_OF_HOURS - timedelta(days=1), end=OUT_OF_HOURS + timedelta(days=1))
+    rotas.night.fallback = second
+    rotas.night.save()
+    Shift.objects.filter(rota=rotas.night).delete()  # the first on call is in a gap
+    _, version = make_pathway(world, slug="escalating", nodes=ESCALATING, root="when")
+    _, decision = referral_record(
+        version=version, answers={}, referring_site=world.chorley, user=None,
+        at=None, now=OUT_OF_HOURS, channel="web",
+    )
+    first, later = decision.outcome["contacts"]
+    assert (first["go_to_step"], first["same_as_step"], later["same_as_step"]) == (2, 2, None)
+    assert later["reasons"] == ["The IR consultant",
+                                "If not answered in 10 minutes, call the second on call"]
+    html = page(client_for(world, "referrer"), decision)
+    assert "Gap: nobody is on this rota now: go straight to step 2." in html
+    assert html.count("Dr Second</p>") == 1
+    assert ("If nobody above answers, call Royal Preston switchboard on 01772 716565") in html
+
+
+@pytest.mark.parametrize("answers", [{"bleeding": "yes"}, {"bleeding": "no"}],
+                         ids=["one-step", "two-steps"])
+def test_decision_logging_query_count_does_not_grow_with_steps(
+    world, published, answers, django_assert_num_queries
+):
+    # The tree, four weeks of rotas, the insert (in a savepoint): the same for any outcome.
+    _, v1 = published
+    with django_assert_num_queries(20):
+        refer(world, v1, answers=answers)
