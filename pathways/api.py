@@ -225,7 +225,18 @@ OUTCOME_EXAMPLE = {
                 "handover": None, "notes": [], "divert": None, "fallback": None,
                 "fallback_unavailable": "",
             },
+            "until": "2026-05-04T08:00:00+01:00",
+            "then": {"from": "2026-05-04T08:00:00+01:00", "until": "2026-05-11T08:00:00+01:00",
+                     "answer": None, "unresolved": ""},
+            "same_as_step": None, "go_to_step": None,
+            "reasons": ["Discuss with the on-call vascular surgeon first."],
         }],
+        "if_no_answer": {
+            "label": "Royal Preston switchboard", "number": "01772 716565",
+            "tel": "tel:+441772716565",
+            "text": "If nobody above answers, call Royal Preston switchboard on 01772 716565: "
+                    "say who you could not reach, and they will find who is covering.",
+        },
     },
     "decision": {"reference": "IR-7KQ4-M2"}, "preview": False, "logged": True,
     "superseded_during_referral": False,

@@ -465,3 +465,24 @@ def test_evaluate_never_throttles_a_signed_in_clinician_mid_referral(world, path
     assert [evaluate(referrer).status_code for _ in range(4)] == [200] * 4
     assert [evaluate(anonymous).status_code for _ in range(3)] == [200, 200, 429]
     assert evaluate(anonymous).json()["error"]["code"] == "throttled"
+
+
+def test_evaluate_contact_says_until_when_and_who_answers_then(world, pathway, fixed_now):
+    body = evaluate(client_as(world, "referrer"), answers={"bleeding": "yes"}).json()
+    first, fixed = body["outcome"]["contacts"]
+    assert first["until"] == "2026-05-04T08:00:00+01:00"
+    then = first["then"]
+    assert (then["from"], then["until"], then["unresolved"]) == (
+        "2026-05-04T08:00:00+01:00", "2026-05-04T17:00:00+01:00", ""
+    )
+    assert [c["name"] for c in then["answer"]["clinicians"]] == ["Dr Bravo"]
+    # The rota's own next shift is still given as it was.
+    assert first["answer"]["next"]["from"] == "2026-05-04T08:00:00+01:00"
+    assert [(c["order"], c["same_as_step"], c["go_to_step"]) for c in (first, fixed)] == [
+        (1, None, None), (2, None, None)
+    ]
+    assert body["outcome"]["if_no_answer"] is None  # it already ends in a fixed number
+    anonymous = evaluate(client_as(world, "anonymous"), answers={"bleeding": "yes"}).json()
+    assert anonymous["outcome"]["contacts"][0]["then"]["answer"]["clinicians"] == [
+        {"name": None, "role": ROLE_ANON, "source": "manual", "contacts": []}
+    ]
