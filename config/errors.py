@@ -7,9 +7,13 @@ Each says what happened and what to do next; the referral flow's own refusals
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+import sys
+
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+
+from config import outage
 
 START_AGAIN = ("/", "Go to the start page")
 # When the service itself fails, the referrer must still be able to get help.
@@ -52,10 +56,40 @@ def csrf_failure(request, reason=""):
     )
 
 
+UNAVAILABLE = (
+    "The service cannot reach its database, so it cannot say who is on call. Call your "
+    "hospital's switchboard and ask for the on-call interventional radiologist, or a network "
+    "hub's switchboard. For a peri-arrest, call 2222."
+)
+RETRY_AFTER_SECONDS = "30"
+
+
 def server_error(request):
-    # No request context: the database may be what failed, and the page must still render.
+    """500, or 503 when the database cannot be reached: both say whom to call instead.
+
+    Called while the exception is being handled, so ``sys.exc_info`` names it.
+    Nothing here touches the database: no request context, and the hub
+    switchboards come from this process's copy (:mod:`config.outage`).
+    """
+    if outage.is_unreachable(sys.exc_info()[1]):
+        return database_unavailable(request)
     html = loader.get_template("problem.html").render({
         "title": "Sorry, there is a problem with the service", "message": FAILED,
         "link": "/", "link_text": "Try again from the start page",
     })
     return HttpResponse(html, status=500)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503: the API in its error shape, pages with the hub switchboards to call instead."""
+    hubs = outage.hub_switchboards()
+    if request.path.startswith("/api/"):
+        numbers = "".join(f" {hub.network}: {hub.site} switchboard {hub.number}." for hub in hubs)
+        response = JsonResponse({"error": {
+            "code": "database_unavailable", "message": UNAVAILABLE + numbers, "field": None,
+        }}, status=503)
+    else:
+        html = loader.get_template("outage.html").render({"message": UNAVAILABLE, "hubs": hubs})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response

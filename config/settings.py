@@ -111,7 +111,11 @@ TEMPLATES = [
 _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        # Outage handling (issue 11): a persistent connection is checked before each
+        # request reuses it, so the first request after a database restart does not fail.
+        DATABASES = {"default": dj_database_url.parse(
+            _database_url, conn_max_age=60, conn_health_checks=True
+        )}
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from error
     if DATABASES["default"]["ENGINE"] not in {

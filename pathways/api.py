@@ -24,8 +24,9 @@ from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDeni
 from rest_framework.response import Response
 
 from pathways.decisions import (
+    VersionRetired,
     decision_by_reference,
-    is_referral,
+    logging_rule,
     may_read_decision_here,
     referral_record,
     session_remember_decision,
@@ -166,7 +167,8 @@ QUESTION_EXAMPLE = {
                               "pressure below 90 mmHg, or an ongoing need for transfusion.",
                  "options": [{"key": "yes", "text": "Yes: unstable"},
                              {"key": "no", "text": "No"}]},
-    "outcome": None, "decision": None, "preview": False,
+    "outcome": None, "decision": None, "preview": False, "logged": False,
+    "superseded_during_referral": False,
 }
 _SURGEON = {"name": None, "role": "Consultant vascular surgeon", "source": "rotation",
             "contacts": []}
@@ -220,16 +222,28 @@ OUTCOME_EXAMPLE = {
                 "handover": None, "notes": [], "divert": None, "fallback": None,
                 "fallback_unavailable": "",
             },
+            "until": "2026-05-04T08:00:00+01:00",
+            "then": {"from": "2026-05-04T08:00:00+01:00", "until": "2026-05-11T08:00:00+01:00",
+                     "answer": None, "unresolved": ""},
+            "same_as_step": None, "go_to_step": None,
+            "reasons": ["Discuss with the on-call vascular surgeon first."],
         }],
+        "if_no_answer": {
+            "label": "Royal Preston switchboard", "number": "01772 716565",
+            "tel": "tel:+441772716565",
+            "text": "If nobody above answers, call Royal Preston switchboard on 01772 716565: "
+                    "say who you could not reach, and they will find who is covering.",
+        },
     },
-    "decision": {"reference": "IR-7KQ4-M2"}, "preview": False,
+    "decision": {"reference": "IR-7KQ4-M2"}, "preview": False, "logged": True,
+    "superseded_during_referral": False,
 }
 DECISION_EXAMPLE = {
     "reference": "IR-7KQ4-M2",
     "pathway": OUTCOME_EXAMPLE["pathway"],
     "version": {"id": 1, "number": 1},
     "at": "2026-05-04T02:40:00+01:00", "created_at": "2026-05-04T02:40:00+01:00",
-    "channel": "api",
+    "channel": "api", "superseded_during_referral": False,
     "referring_site": {"id": 8, "ods_code": "RXL01", "name": "Blackpool Victoria Hospital",
                        "short_name": "Blackpool Victoria"},
     "path": OUTCOME_EXAMPLE["path"],
@@ -238,8 +252,8 @@ DECISION_EXAMPLE = {
 EVALUATION_ERROR_EXAMPLES = [
     OpenApiExample("Not an option", status_codes=["400"], response_only=True, value={
         "error": {"code": "unknown_option",
-                  "message": "'maybe' is not an option of question 'unstable-ooh' (Is the "
-                             "patient haemodynamically unstable?); the options are 'yes', 'no'.",
+                  "message": "“maybe” is not an answer to “Is the patient haemodynamically "
+                             "unstable?”: choose “Yes: unstable” or “No”.",
                   "field": "answers.unstable-ooh"}}),
     OpenApiExample("Wall time that does not exist", status_codes=["400"], response_only=True,
                    value={"error": {
@@ -302,10 +316,13 @@ NUMBER_PARAMETER = OpenApiParameter(
             "Give the answers so far by question key and the referring site. The answer is "
             "the next question, or the outcome with its contacts resolved at the instant "
             "(names and contacts as the caller may see them: anonymous callers get roles and "
-            "switchboard routes only). An outcome for now on the published version is logged "
-            "as a decision with a reference to quote; another instant (at) or another version "
-            "(version, retired ones included) is a preview and logs nothing. Answers that do "
-            "not fit are a 400 whose field names the answer, e.g. answers.bleeding."
+            "switchboard routes only). Every outcome is logged as a decision with a reference "
+            "to quote, except a preview: \"preview\": true, an at more than 2 minutes from "
+            "now, or a lead's draft. A version retired less than an hour ago (version) is "
+            "logged with superseded_during_referral true; one retired longer ago is refused "
+            "(400, version_retired) unless asked as a preview. Every response says logged "
+            "true or false, so a client with a wrong clock finds out. Answers that do not fit "
+            "are a 400 whose field names the answer, e.g. answers.bleeding."
         ),
         request=EvaluateInputSerializer,
         responses={200: EvaluationSerializer, **error_responses(400, 404)},
@@ -378,12 +395,16 @@ class PathwayViewSet(NetworkFilteredViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         version = self._evaluated_version(pathway, values.get("version"))
+        at = values.get("at") or now
         try:
+            logging = logging_rule(version=version, at=at, now=now, preview=values["preview"])
             evaluation, decision = referral_record(
                 version=version, answers=values["answers"],
                 referring_site=values["referring_site"], user=acting_user(request.user),
-                at=values.get("at"), now=now, channel=Channel.API,
+                at=at, now=now, channel=Channel.API, preview=values["preview"],
             )
+        except VersionRetired as error:
+            raise ApiError(error.message, code=error.code, field="version") from error
         except EvaluationError as error:
             raise _refused(error) from error
         if decision is not None:
@@ -392,9 +413,9 @@ class PathwayViewSet(NetworkFilteredViewSet):
         return Response({
             **redact_evaluation(evaluation.as_dict(), viewer),
             "decision": {"reference": decision.reference} if decision else None,
-            "preview": not is_referral(
-                version_status=evaluation.tree.status, at=evaluation.at, now=now
-            ),
+            "preview": not logging.logged,
+            "logged": decision is not None,
+            "superseded_during_referral": logging.superseded,
         })
 
     def _evaluated_version(self, pathway, number: int | None) -> PathwayVersion:

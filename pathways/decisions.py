@@ -1,9 +1,12 @@
-"""The decision log: every completed evaluation for now, on the current version.
+"""The decision log: every outcome shown for a real referral is recorded.
 
 :func:`referral_record` is what the web flow and the API call: it evaluates,
-and logs a :class:`~pathways.models.Decision` only when the evaluation reached
-an outcome, is for now (``at`` equals ``now``, or is None) and used the
-pathway's published version. Anything else is a preview and is not logged.
+and logs a :class:`~pathways.models.Decision` when the evaluation reached an
+outcome, unless :func:`logging_rule` calls it a preview: an explicit preview,
+an instant more than two minutes from now, or a draft. A referral on a
+version retired less than an hour ago is logged with the
+``superseded_during_referral`` flag; one retired longer ago is refused
+(:class:`VersionRetired`): the referrer starts again on the current version.
 No patient identifiers are asked for or stored.
 """
 
@@ -11,7 +14,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
@@ -19,11 +23,30 @@ from pathways.engine import Evaluation, evaluate, load_evaluation_context
 from pathways.errors import EvaluationError, PathwayError
 from pathways.models import Channel, Decision, VersionStatus
 from rota.access import may_read_decision
+from rota.presentation import spoken
 
 # No 0/O, 1/I/L or U: a reference is read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PATTERN = re.compile(rf"^IR-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{2}}$")
 REFERENCE_ATTEMPTS = 5
+# A client's clock a little out still makes a real referral, not a silent preview.
+NOW_TOLERANCE = timedelta(minutes=2)
+# A referral started before a new version was published is still a referral, for a while.
+SUPERSEDED_GRACE = timedelta(hours=1)
+
+
+class VersionRetired(PathwayError):
+    """A referral on a version retired more than an hour ago: start again on the current one."""
+
+    code = "version_retired"
+
+
+@dataclass(frozen=True)
+class Logging:
+    """Whether a completed evaluation is logged, and whether its version was superseded."""
+
+    logged: bool
+    superseded: bool = False
 
 
 def new_reference() -> str:
@@ -51,7 +74,9 @@ def decision_by_reference(text: str) -> Decision | None:
     )
 
 
-def decision_create(*, evaluation: Evaluation, user, channel: str, now: datetime) -> Decision:
+def decision_create(
+    *, evaluation: Evaluation, user, channel: str, now: datetime, superseded: bool = False
+) -> Decision:
     """Log a completed evaluation; a new reference is drawn if one is taken."""
     if evaluation.outcome is None:
         raise PathwayError("Only an evaluation that reached an outcome is logged.",
@@ -72,6 +97,7 @@ def decision_create(*, evaluation: Evaluation, user, channel: str, now: datetime
                     at=evaluation.at,
                     created_at=now,
                     channel=channel,
+                    superseded_during_referral=superseded,
                 )
         except IntegrityError:
             # Another decision drew the same reference (one in ~729 million): draw again.
@@ -79,36 +105,67 @@ def decision_create(*, evaluation: Evaluation, user, channel: str, now: datetime
                 raise
 
 
-def is_referral(*, version_status: str, at: datetime, now: datetime) -> bool:
-    """Whether a completed evaluation at ``at`` of a version in this status is logged.
+def logging_rule(*, version, at: datetime, now: datetime, preview: bool = False) -> Logging:
+    """Whether a completed evaluation of ``version`` at ``at`` is logged.
 
-    Only for now, on the published version; anything else is a preview.
+    ``version`` is the version as the caller found it when the request began:
+    a draft being published meanwhile stays a preview. Unlogged: an explicit
+    ``preview``, an instant more than two minutes from ``now``, a draft.
+    Logged: the published version; a version retired at most an hour before
+    ``now``, flagged as superseded. Raises :class:`VersionRetired` for a
+    version retired longer ago.
     """
-    return at == now and version_status == VersionStatus.PUBLISHED
+    if preview or version.status == VersionStatus.DRAFT or abs(at - now) > NOW_TOLERANCE:
+        return Logging(logged=False)
+    if version.status == VersionStatus.PUBLISHED:
+        return Logging(logged=True)
+    if version.retired_at is not None and now - version.retired_at <= SUPERSEDED_GRACE:
+        return Logging(logged=True, superseded=True)
+    raise VersionRetired(_retired_message(version), code="version_retired")
+
+
+def _retired_message(version) -> str:
+    from pathways.models import PathwayVersion
+
+    newer = (
+        PathwayVersion.objects.filter(pathway_id=version.pathway_id,
+                                      status=VersionStatus.PUBLISHED)
+        .values_list("number", flat=True).first()
+    )
+    when = f" at {spoken(version.retired_at)}" if version.retired_at else ""
+    replaced = f"replaced by version {newer}" if newer else "withdrawn"
+    again = f"Start again on version {newer}." if newer else "Start again from the pathway's page."
+    return (
+        f"Version {version.number} of {version.pathway.title} was {replaced}{when}, more than an "
+        f"hour ago. {again}"
+    )
 
 
 def referral_record(
     *, version, answers: dict[str, str], referring_site, user, at: datetime | None,
-    now: datetime, channel: str,
+    now: datetime, channel: str, preview: bool = False,
 ) -> tuple[Evaluation, Decision | None]:
     """Evaluate ``version`` at ``at`` (None: ``now``) and log it if it is a real referral.
 
-    Returns the evaluation and the decision, or None for a preview (another
-    instant, a version that is not the published one, or no outcome yet).
-    Raises :class:`~pathways.errors.EvaluationError` for answers that do not fit.
+    Returns the evaluation and the decision, or None when nothing is logged (a
+    preview, see :func:`logging_rule`, or no outcome yet). Raises
+    :class:`~pathways.errors.EvaluationError` for answers that do not fit and
+    :class:`VersionRetired` for a referral on a version retired over an hour ago.
     """
     if now.tzinfo is None:
         raise EvaluationError("naive_instant", "The current instant must carry its offset.")
     at = now if at is None else at
+    logging = logging_rule(version=version, at=at, now=now, preview=preview)
     tree, schedule = load_evaluation_context(version, at)
     evaluation = evaluate(
         version_tree=tree, answers=answers, referring_site=referring_site, at=at,
         schedule=schedule,
     )
-    if not (evaluation.is_complete and is_referral(version_status=tree.status, at=at, now=now)):
+    if not (evaluation.is_complete and logging.logged):
         return evaluation, None
     return evaluation, decision_create(
-        evaluation=evaluation, user=user, channel=channel, now=now
+        evaluation=evaluation, user=user, channel=channel, now=now,
+        superseded=logging.superseded,
     )
 
 

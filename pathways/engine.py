@@ -17,7 +17,7 @@ question.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from phonenumbers import NumberParseException
@@ -27,7 +27,17 @@ from pathways.markdown import render_markdown
 from pathways.models import Urgency
 from pathways.tree import PlainNode, PlainTree, SiteRef, load_tree
 from rota.calendars import HoursStatus, hours_status
-from rota.oncall import Schedule, answer_at, rotas_for_role, schedule_around
+from rota.oncall import (
+    OnCallAnswer,
+    RoleAnswer,
+    Schedule,
+    SiteInfo,
+    network_hub,
+    rotas_for_role,
+    schedule_around,
+    who_answers_role,
+    who_answers_rota,
+)
 from rota.phones import dialling_uri
 from rota.presentation import describe_answer, iso
 
@@ -79,6 +89,14 @@ class Contact:
     ``answer`` is :func:`rota.presentation.describe_answer` output, in full:
     redact it for the viewer before showing it. ``unresolved`` says why a
     rota or role step has no answer (never for a valid version).
+
+    ``until`` is when whoever this step reaches now stops answering it for the
+    referring site, and ``then`` who answers it from then
+    (:func:`rota.oncall.who_answers_role`): not the rota's own ``next``.
+    ``same_as_step`` marks a step that reaches the person already shown at
+    that step; ``go_to_step`` a step in a gap (or diverted) whose answer is a
+    later step's rota; ``reasons`` are the instructions of every step shown
+    here, its own first.
     """
 
     order: int
@@ -88,6 +106,11 @@ class Contact:
     answer: dict | None = None
     fixed: dict | None = None  # {"label", "number", "tel"}
     unresolved: str = ""
+    until: str | None = None
+    then: dict | None = None  # {"from", "until", "answer", "unresolved"}
+    same_as_step: int | None = None
+    go_to_step: int | None = None
+    reasons: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -98,6 +121,11 @@ class Contact:
             "answer": self.answer,
             "fixed": self.fixed,
             "unresolved": self.unresolved,
+            "until": self.until,
+            "then": self.then,
+            "same_as_step": self.same_as_step,
+            "go_to_step": self.go_to_step,
+            "reasons": list(self.reasons),
         }
 
 
@@ -111,6 +139,8 @@ class Outcome:
     instructions_html: str  # sanitised HTML
     transfer: dict | None  # {"site": {...} or None, "text": str}
     contacts: tuple[Contact, ...]
+    # The last resort when nobody shown answers: the network hub's switchboard.
+    if_no_answer: dict | None = None  # {"label", "number", "tel", "text"}
 
     def as_dict(self) -> dict:
         return {
@@ -122,6 +152,7 @@ class Outcome:
             "instructions_html": str(self.instructions_html),
             "transfer": self.transfer,
             "contacts": [c.as_dict() for c in self.contacts],
+            "if_no_answer": self.if_no_answer,
         }
 
 
@@ -218,7 +249,7 @@ def evaluate(
         if node.kind != "question":
             raise EvaluationError(
                 "not_a_question",
-                f"'{key}' is answered automatically and takes no answer.",
+                f"“{node.text}” is answered by the service and takes no answer.",
                 key,
             )
 
@@ -245,11 +276,10 @@ def evaluate(
                 )
             option = next((o for o in node.options if o.key == answers[key]), None)
             if option is None:
-                choices = ", ".join(f"'{o.key}'" for o in node.options)
                 raise EvaluationError(
                     "unknown_option",
-                    f"'{answers[key]}' is not an option of question '{key}' ({node.text}); "
-                    f"the options are {choices}.",
+                    f"“{answers[key]}” is not an answer to “{node.text}”: choose "
+                    f"{_either(node.options)}.",
                     key,
                 )
             path.append(PathStep(key, node.kind, node.text, option.key, option.text, False))
@@ -294,6 +324,12 @@ def evaluate(
         key = target
 
 
+def _either(options) -> str:
+    """The options as the clinician sees them: “Yes”, “No” or “Not sure”."""
+    texts = [f"“{option.text}”" for option in options]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} or {texts[-1]}"
+
+
 def _site_branch(node: PlainNode, site: SiteRef):
     for condition, matches in (
         ("site", lambda b: b.site_id == site.id),
@@ -318,13 +354,12 @@ def _refuse_unused(tree: PlainTree, answers: dict, visited: set[str], pending) -
     if pending is not None and key in _reachable_from(tree, pending.key):
         raise EvaluationError(
             "skipped_question",
-            f"The answer to '{key}' ({text}) skips question '{pending.key}' "
-            f"({pending.text}), which has not been answered yet.",
+            f"The answer to “{text}” skips “{pending.text}”, which has not been answered yet.",
             key,
         )
     raise EvaluationError(
         "not_on_path",
-        f"Question '{key}' ({text}) is not on the path these answers take.",
+        f"“{text}” is not asked on the path these answers take.",
         key,
     )
 
@@ -354,6 +389,8 @@ def _outcome(
             "site": site_as_dict(destination) if destination else None,
             "text": node.transfer_text,
         }
+    resolved = [_contact(tree, schedule, step, site, at, hours) for step in node.steps]
+    contacts = _escalation(resolved)
     return Outcome(
         key=node.key,
         title=node.text,
@@ -362,22 +399,26 @@ def _outcome(
         instructions=node.instructions,
         instructions_html=render_markdown(node.instructions),
         transfer=transfer,
-        contacts=tuple(
-            _contact(tree, schedule, step, site, at, hours) for step in node.steps
-        ),
+        contacts=contacts,
+        if_no_answer=_if_no_answer(contacts, network_hub(schedule, tree.network_id)),
     )
 
 
-def _contact(tree, schedule, step, site: SiteRef, at, hours: HoursStatus) -> Contact:
-    base = {"order": step.order, "kind": step.kind, "instruction": step.instruction}
+def _contact(
+    tree, schedule, step, site: SiteRef, at, hours: HoursStatus
+) -> tuple[Contact, OnCallAnswer | None]:
+    """The step resolved, with the on-call answer it reaches (None for a fixed contact)."""
+    base = {"order": step.order, "kind": step.kind, "instruction": step.instruction,
+            "reasons": (step.instruction,) if step.instruction else ()}
     if step.kind == "fixed":
         fixed = {"label": step.label, "number": step.number, "tel": _tel(step.number)}
-        return Contact(**base, fixed=fixed)
+        return Contact(**base, fixed=fixed), None
     if step.kind == "rota":
         rota = schedule.rotas.get(step.rota_id)
         if rota is None or rota.network_id != tree.network_id:
-            return Contact(**base, unresolved="This step names a rota outside the network.")
-        return Contact(**base, answer=describe_answer(answer_at(schedule, rota.id, at), schedule))
+            return Contact(**base, unresolved="This step names a rota outside the network."), None
+        answered = who_answers_rota(schedule, rota_id=rota.id, at=at)
+        return _answered(base, answered, schedule, site), answered.now.answer
     if step.kind == "role":
         rotas = rotas_for_role(
             schedule, network_id=tree.network_id, role=step.role, site_id=site.id, at=at
@@ -393,10 +434,93 @@ def _contact(tree, schedule, step, site: SiteRef, at, hours: HoursStatus) -> Con
                     f"call {site.short_name} switchboard on {site.switchboard} and ask for "
                     f"the on-call {step.role.replace('-', ' ')}."
                 ),
-            )
-        answer = answer_at(schedule, rotas[0].id, at)
-        return Contact(**base, role=step.role, answer=describe_answer(answer, schedule))
-    return Contact(**base, unresolved=f"'{step.kind}' is not a kind of contact step.")
+            ), None
+        answered = who_answers_role(
+            schedule, network_id=tree.network_id, role=step.role, site_id=site.id, at=at
+        )
+        return _answered({**base, "role": step.role}, answered, schedule, site), \
+            answered.now.answer
+    return Contact(**base, unresolved=f"'{step.kind}' is not a kind of contact step."), None
+
+
+def _answered(base: dict, answered: RoleAnswer, schedule: Schedule, site: SiteRef) -> Contact:
+    then = None
+    if answered.then is not None:
+        spell = answered.then
+        then = {
+            "from": iso(spell.start),
+            "until": iso(spell.until),
+            "answer": describe_answer(spell.answer, schedule) if spell.answer else None,
+            "unresolved": "" if spell.rota else (
+                f"No rota of this role serves {site.short_name} then: call {site.short_name} "
+                f"switchboard on {site.switchboard}."
+            ),
+        }
+    return Contact(
+        **base, answer=describe_answer(answered.now.answer, schedule),
+        until=iso(answered.now.until), then=then,
+    )
+
+
+def _escalation(resolved: list[tuple[Contact, OnCallAnswer | None]]) -> tuple[Contact, ...]:
+    """Never the same person twice: mark repeats, fold their reasons into the step shown.
+
+    A step in a gap (or diverted) whose answer is a later step's rota says "go
+    straight to" that step, which then carries both reasons; a step that
+    reaches the same people as a step already shown is marked ``same_as_step``
+    and its reason joins that step's.
+    """
+    contacts = [contact for contact, _ in resolved]
+    answers = [answer for _, answer in resolved]
+    primary = [answer.rota.id if answer else None for answer in answers]
+    reasons = [list(contact.reasons) for contact in contacts]
+    same: list[int | None] = [None] * len(contacts)
+    go_to: list[int | None] = [None] * len(contacts)
+
+    for i, answer in enumerate(answers):
+        effective = answer.effective if answer else None
+        if answer is None or effective is None or effective is answer:
+            continue
+        later = next((j for j in range(i + 1, len(contacts))
+                      if primary[j] == effective.rota.id), None)
+        if later is not None:
+            go_to[i] = same[i] = contacts[later].order
+            reasons[later] = reasons[i] + reasons[later]
+
+    shown_people: dict[frozenset[int], int] = {}
+    for i, answer in enumerate(answers):
+        if same[i] is not None or answer is None or answer.effective is None:
+            continue
+        people = frozenset(e.clinician_id for e in answer.effective.on_call)
+        if not people:
+            continue
+        if people in shown_people:
+            first = shown_people[people]
+            same[i] = contacts[first].order
+            reasons[first] += reasons[i]
+        else:
+            shown_people[people] = i
+
+    return tuple(
+        replace(contact, same_as_step=same[i], go_to_step=go_to[i], reasons=tuple(reasons[i]))
+        for i, contact in enumerate(contacts)
+    )
+
+
+def _if_no_answer(contacts: tuple[Contact, ...], hub: SiteInfo | None) -> dict | None:
+    """The hub's switchboard, unless the last contact shown is already a fixed number."""
+    shown = [c for c in contacts if c.same_as_step is None]
+    if hub is None or (shown and shown[-1].fixed is not None):
+        return None
+    return {
+        "label": f"{hub.short_name} switchboard",
+        "number": hub.switchboard,
+        "tel": _tel(hub.switchboard),
+        "text": (
+            f"If nobody above answers, call {hub.short_name} switchboard on {hub.switchboard}: "
+            "say who you could not reach, and they will find who is covering."
+        ),
+    }
 
 
 # --- Loading -----------------------------------------------------------------

@@ -447,7 +447,7 @@ class DecisionQuerySet(models.QuerySet):
 
 
 class Decision(models.Model):
-    """One completed evaluation for now on a published version: append-only.
+    """One completed evaluation for now, on the version the referral was pinned to: append-only.
 
     ``answers`` is the path as shown (questions, options and automatic facts);
     ``outcome`` holds the contacts as resolved, in full: redact when reading.
@@ -468,6 +468,11 @@ class Decision(models.Model):
     at = models.DateTimeField(help_text="The instant the pathway was evaluated for.")
     created_at = models.DateTimeField()
     channel = models.CharField(max_length=3, choices=Channel.choices)
+    superseded_during_referral = models.BooleanField(
+        default=False,
+        help_text="The version was retired (a newer one published) less than an hour before "
+                  "the referral finished on it: logged all the same, and the page said so.",
+    )
 
     objects = DecisionQuerySet.as_manager()
 

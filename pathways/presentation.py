@@ -17,11 +17,15 @@ def redact_outcome(outcome: dict | None, viewer: Viewer) -> dict | None:
         return None
     return {
         **outcome,
-        "contacts": [
-            {**contact, "answer": redact(contact.get("answer"), viewer)}
-            for contact in outcome["contacts"]
-        ],
+        "contacts": [_redact_contact(contact, viewer) for contact in outcome["contacts"]],
     }
+
+
+def _redact_contact(contact: dict, viewer: Viewer) -> dict:
+    redacted = {**contact, "answer": redact(contact.get("answer"), viewer)}
+    if contact.get("then"):
+        redacted["then"] = {**contact["then"], "answer": redact(contact["then"]["answer"], viewer)}
+    return redacted
 
 
 def redact_evaluation(described: dict, viewer: Viewer) -> dict:
@@ -40,6 +44,7 @@ def decision_as_dict(decision, viewer: Viewer) -> dict:
         "at": iso(decision.at),
         "created_at": iso(decision.created_at),
         "channel": decision.channel,
+        "superseded_during_referral": decision.superseded_during_referral,
         "referring_site": {
             "id": site.pk, "ods_code": site.ods_code, "name": site.name,
             "short_name": site.short_name,

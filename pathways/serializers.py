@@ -240,12 +240,19 @@ class EvaluateInputSerializer(serializers.Serializer):
         help_text=(
             "The instant to evaluate for, ISO 8601; default now (a referral, logged). Without "
             "an offset it is Europe/London wall time; one that does not exist or happens "
-            "twice is refused. Any other instant is a preview and is not logged."
+            "twice is refused. More than 2 minutes from now, it is a preview and not logged."
         ),
     )
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=LARGEST_NUMBER,
-        help_text="A version number; default the published version. Any other is a preview.",
+        help_text="A version number; default the published version. A version retired less "
+                  "than an hour ago is logged (flagged); older ones only as a preview; a draft "
+                  "is always a preview.",
+    )
+    preview = serializers.BooleanField(
+        required=False, default=False,
+        help_text="True: evaluate without logging a decision. Without it, an outcome for now "
+                  "(within 2 minutes) is logged.",
     )
 
 
@@ -311,6 +318,20 @@ class FixedContactSerializer(serializers.Serializer):
     tel = serializers.CharField(allow_null=True)
 
 
+class ThenSerializer(serializers.Serializer):
+    locals()["from"] = serializers.DateTimeField()
+    until = serializers.DateTimeField(allow_null=True)
+    answer = OnCallAnswerSerializer(allow_null=True, help_text="As the caller may see it.")
+    unresolved = serializers.CharField(allow_blank=True)
+
+
+class IfNoAnswerSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    number = serializers.CharField()
+    tel = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+
+
 class ResolvedContactSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=models.StepKind.choices)
@@ -321,6 +342,29 @@ class ResolvedContactSerializer(serializers.Serializer):
     )
     fixed = FixedContactSerializer(allow_null=True)
     unresolved = serializers.CharField(allow_blank=True)
+    until = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When whoever this step reaches now stops answering it for the referring "
+                  "site (null: no change in 4 weeks).",
+    )
+    then = ThenSerializer(
+        allow_null=True,
+        help_text="Who answers this step from 'until': for a role, the rota of the role then "
+                  "(e.g. the in-hours rota at 08:00), not the rota's own next shift.",
+    )
+    same_as_step = serializers.IntegerField(
+        allow_null=True,
+        help_text="This step reaches the person shown at that step: shown once, there.",
+    )
+    go_to_step = serializers.IntegerField(
+        allow_null=True,
+        help_text="This step is in a gap (or diverted) and its answer is that step's rota.",
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The instructions shown with this step: its own, and those of steps that "
+                  "reach the same person.",
+    )
 
 
 class ResolvedTransferSerializer(serializers.Serializer):
@@ -337,6 +381,10 @@ class OutcomeSerializer(serializers.Serializer):
     instructions_html = serializers.CharField(allow_blank=True, help_text="Sanitised HTML.")
     transfer = ResolvedTransferSerializer(allow_null=True)
     contacts = ResolvedContactSerializer(many=True)
+    if_no_answer = IfNoAnswerSerializer(
+        allow_null=True,
+        help_text="The network hub's switchboard, when the last contact is not a fixed number.",
+    )
 
 
 class DecisionRefSerializer(serializers.Serializer):
@@ -357,8 +405,12 @@ class EvaluationSerializer(serializers.Serializer):
         allow_null=True, help_text="The logged decision: a referral for now that is complete."
     )
     preview = serializers.BooleanField(
-        help_text="True for another instant or a version other than the published one: "
-                  "nothing is logged."
+        help_text="True for an explicit preview, an instant more than 2 minutes from now or a "
+                  "draft: nothing is (or would be) logged."
+    )
+    logged = serializers.BooleanField(help_text="Whether this response logged a decision.")
+    superseded_during_referral = serializers.BooleanField(
+        help_text="The version was retired less than an hour ago: logged, and a newer one exists."
     )
 
 
@@ -369,6 +421,9 @@ class DecisionSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
     channel = serializers.ChoiceField(choices=models.Channel.choices)
+    superseded_during_referral = serializers.BooleanField(
+        help_text="The version was retired less than an hour before the referral finished."
+    )
     referring_site = DecisionSiteSerializer()
     path = PathStepSerializer(many=True)
     outcome = OutcomeSerializer(help_text="Contacts as they were resolved, as you may see them.")

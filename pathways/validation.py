@@ -20,7 +20,7 @@ reached only through a site branch for X is checked for X only.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from pathways.tree import PlainNode, PlainTree
@@ -34,14 +34,41 @@ BRANCH_CONDITIONS = {
 }
 
 
+# How a lead sees each kind of node in the admin.
+KIND_WORDS = {
+    "question": "Question",
+    "time_window": "In hours / out of hours step",
+    "referring_site": "Referring-site step",
+    "outcome": "Outcome",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     node_key: str
     code: str
     message: str
+    node_label: str = ""  # e.g. 'Question “Is the patient unstable?” (unstable-ooh)'
 
     def __str__(self) -> str:
-        return f"{self.node_key or '(version)'}: {self.message}"
+        # Starts with a word, not a key: the admin capitalises a message's first letter.
+        return f"{self.node_label or 'This version'}: {self.message}"
+
+
+def labelled(tree: PlainTree, problems: list[Problem]) -> list[Problem]:
+    """``problems`` naming each node as the lead wrote it: its kind, its text, then its key."""
+    result = []
+    for problem in problems:
+        node = tree.nodes.get(problem.node_key)
+        if node is not None:
+            kind = KIND_WORDS.get(node.kind, "Node")
+            label = f"{kind} “{node.text}” ({node.key})"
+        elif problem.node_key:
+            label = f"Node ({problem.node_key})"
+        else:
+            label = ""
+        result.append(replace(problem, node_label=label))
+    return result
 
 
 def representative_instants(calendar: NetworkCalendar) -> dict[bool, datetime]:
@@ -101,7 +128,7 @@ def validate_tree(tree: PlainTree, schedule: Schedule) -> list[Problem]:
         problems.extend(_reachability_problems(tree))
         problems.extend(_role_problems(tree, schedule))
     order = {key: index for index, key in enumerate(nodes)}
-    return sorted(problems, key=lambda p: order.get(p.node_key, -1))
+    return labelled(tree, sorted(problems, key=lambda p: order.get(p.node_key, -1)))
 
 
 def _shape_problems(tree: PlainTree, schedule: Schedule, node: PlainNode) -> list[Problem]:

@@ -21,8 +21,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from pathways.decisions import (
+    VersionRetired,
     decision_by_reference,
-    is_referral,
+    logging_rule,
     may_read_decision_here,
     referral_record,
     session_remember_decision,
@@ -31,7 +32,7 @@ from pathways.engine import evaluate_version
 from pathways.errors import EvaluationError
 from pathways.forms import NO_SUCH_REFERENCE, AnswerForm, ReferenceForm, SiteForm
 from pathways.models import Channel, Pathway, PathwayVersion, VersionStatus
-from pathways.presentation import decision_as_dict, redact_evaluation
+from pathways.presentation import decision_as_dict
 from pathways.referral import ReferralState, StateError, parse_state, refer_url
 from pathways.referring_site import (
     remember_site,
@@ -239,7 +240,18 @@ def refer(request, slug):
             link=_choose_site_url(refer_url(slug, ReferralState(state.version_number))),
             link_text="Choose your hospital",
         )
-    flow = _Flow(request, pathway, version, site, state, timezone.now())
+    now = timezone.now()
+    try:
+        # The version is pinned from the first question; a referral may finish on it for
+        # an hour after a newer one is published, then it must start again.
+        logging_rule(version=version, at=now, now=now)
+    except VersionRetired as error:
+        return _problem(
+            request, title="This pathway has changed: start again", message=error.message,
+            link=refer_url(slug, ReferralState(site_code=site.ods_code)),
+            link_text=f"Start again: {pathway.title}",
+        )
+    flow = _Flow(request, pathway, version, site, state, now)
     return flow.post() if request.method == "POST" else flow.get()
 
 
@@ -265,9 +277,7 @@ class _Flow:
         if not evaluation.is_complete:
             form = AnswerForm(evaluation.question)
             return self._question(evaluation, state, form, error)
-        if is_referral(version_status=self.version.status, at=self.now, now=self.now):
-            return self._confirm(evaluation, state)  # its POST logs the decision
-        return self._preview(evaluation, state)
+        return self._confirm(evaluation, state)  # its POST logs the decision
 
     def post(self):
         evaluation, state, error = self._evaluate()
@@ -320,19 +330,6 @@ class _Flow:
         context = self._common(state, evaluation)
         return render(self.request, "pathways/confirm.html", context)
 
-    def _preview(self, evaluation, state):
-        viewer = viewer_for(self.request.user, self.pathway.network_id)
-        described = redact_evaluation(evaluation.as_dict(), viewer)
-        context = self._common(state, evaluation)
-        context.update(
-            described=described,
-            outcome=described["outcome"],
-            viewer=viewer,
-            newer=_published(self.pathway),
-            restart_url=refer_url(self.pathway.slug, ReferralState(site_code=self.site.ods_code)),
-        )
-        return render(self.request, "pathways/preview.html", context)
-
 
 # --- Decisions ---------------------------------------------------------------------------
 
@@ -375,6 +372,7 @@ def decision_detail(request, reference):
         "viewer": viewer,
         "stale": _decision_is_stale(described, decision.created_at, now),
         "superseded": decision.version.status != VersionStatus.PUBLISHED,
+        "newer": _published(pathway) if decision.superseded_during_referral else None,
         "restart_url": refer_url(
             pathway.slug, ReferralState(site_code=decision.referring_site.ods_code)
         ),

@@ -146,6 +146,8 @@ class Schedule:
     leave: list[LeaveItem] = field(default_factory=list)
     diverts: list[DivertItem] = field(default_factory=list)
     notes: list[NoteItem] = field(default_factory=list)
+    # Read-only once loaded: each rota's answer spans are worked out once per schedule.
+    _spans: dict[int, list] = field(default_factory=dict, repr=False, compare=False)
 
     def rota_by_slug(self, slug: str) -> RotaInfo | None:
         return next((r for r in self.rotas.values() if r.slug == slug), None)
@@ -484,6 +486,8 @@ def answer_spans(schedule: Schedule, rota_id: int) -> list[Segment]:
     followed by the same clinician's manual shift); a caller cares about who,
     so such neighbours make one span. Each span keeps its first segment's source.
     """
+    if rota_id in schedule._spans:
+        return schedule._spans[rota_id]
     spans: list[Segment] = []
     for segment in resolve_timeline(schedule, rota_id):
         key = (segment.clinician_ids, segment.gap, segment.divert)
@@ -494,6 +498,7 @@ def answer_spans(schedule: Schedule, rota_id: int) -> list[Segment]:
             spans[-1] = replace(last, end=segment.end)
         else:
             spans.append(segment)
+    schedule._spans[rota_id] = spans
     return spans
 
 
@@ -615,3 +620,160 @@ def rotas_for_role(
         and rota.required_coverage in wanted
         and (not rota.serves or site_id in rota.serves)
     ]
+
+
+# --- Who answers a role for a site -------------------------------------------
+
+# However many handovers, gaps and diverts there are, a referral looks a few steps ahead.
+_MOST_CHANGES_FOLLOWED = 200
+
+
+@dataclass(frozen=True)
+class RoleSpell:
+    """Who answers a role (or one rota) for a site over ``[start, until)``.
+
+    ``rota`` is the rota the role resolves to then (None: no rota with the role
+    serves the site then, e.g. a second on call in hours); ``answer`` is that
+    rota's answer at ``start``, with its own diverts and fallbacks. ``until`` is
+    None when the answer holds beyond the loaded window.
+    """
+
+    start: datetime
+    until: datetime | None
+    rota: RotaInfo | None
+    answer: OnCallAnswer | None
+
+    @property
+    def answering(self) -> OnCallAnswer | None:
+        """The answer that names who picks up: through diverts and fallbacks."""
+        return self.answer.effective if self.answer else None
+
+    @property
+    def clinician_ids(self) -> tuple[int, ...]:
+        answering = self.answering
+        return tuple(e.clinician_id for e in answering.on_call) if answering else ()
+
+
+@dataclass(frozen=True)
+class RoleAnswer:
+    """Who answers now and until when (``now``), and who answers from then (``then``)."""
+
+    now: RoleSpell
+    then: RoleSpell | None
+
+
+def _who_picks_up(answer: OnCallAnswer | None) -> tuple:
+    """What a caller reaches: the same value means the same person, rota or fixed contact."""
+    if answer is None:
+        return ("no rota",)
+    chain = []
+    while answer is not None:
+        chain.append(answer.rota.id)
+        if answer.divert is not None:
+            if answer.divert_answer is None:
+                divert = answer.divert
+                return (*chain, "contact", divert.contact_label, divert.contact_number)
+            answer = answer.divert_answer
+        elif answer.gap:
+            if answer.fallback is None:
+                return (*chain, "gap")
+            answer = answer.fallback
+        else:
+            return (*chain, "people", tuple(e.clinician_id for e in answer.on_call))
+    return tuple(chain)
+
+
+def _changes_after(answer: OnCallAnswer | None) -> list[datetime]:
+    """The instants at which this answer, or one it leads through, stops holding."""
+    found = []
+    while answer is not None:
+        if answer.until is not None:
+            found.append(answer.until)
+        answer = answer.divert_answer or answer.fallback
+    return found
+
+
+def _answer_spell(
+    schedule: Schedule, resolve, at: datetime, boundaries: list[datetime]
+) -> RoleSpell:
+    """The spell from ``at``: follow changes while the caller would reach the same answer."""
+    rota = resolve(at)
+    answer = answer_at(schedule, rota.id, at) if rota else None
+    reached = _who_picks_up(answer)
+    probe_from, probe_answer = at, answer
+    for _ in range(_MOST_CHANGES_FOLLOWED):
+        candidates = [t for t in (*_changes_after(probe_answer), *boundaries) if t > probe_from]
+        probe = min(candidates, default=None)
+        if probe is None or probe >= schedule.end:
+            return RoleSpell(at, None, rota, answer)
+        probe_rota = resolve(probe)
+        probe_answer = answer_at(schedule, probe_rota.id, probe) if probe_rota else None
+        if _who_picks_up(probe_answer) != reached:
+            return RoleSpell(at, probe, rota, answer)
+        probe_from = probe
+    return RoleSpell(at, None, rota, answer)
+
+
+def _role_answer(schedule: Schedule, resolve, at: datetime, boundaries) -> RoleAnswer:
+    now = _answer_spell(schedule, resolve, at, boundaries)
+    then = _answer_spell(schedule, resolve, now.until, boundaries) if now.until else None
+    return RoleAnswer(now, then)
+
+
+def who_answers_role(
+    schedule: Schedule, *, network_id: int, role: str, site_id: int, at: datetime
+) -> RoleAnswer:
+    """Who answers ``role`` for a referrer at ``site_id`` from ``at``, until when, and then who.
+
+    The role is resolved afresh at every change (:func:`rotas_for_role`): at
+    08:00 on a working day an out-of-hours rota gives way to the in-hours rota
+    of the role, not to its own next night; on a bank holiday the out-of-hours
+    rota goes on answering. Within one rota, covers, leave, gaps (answered by
+    the fallback) and diverts apply as in :func:`answer_at`. A spell ends when
+    the caller would reach someone else: another person, another rota, a fixed
+    contact, or nobody. Pure: ``at`` must lie inside the schedule's window.
+    A role that resolves to several rotas is answered by the first by slug;
+    pathway validation refuses such a version.
+    """
+    at = at.astimezone(UTC)
+    calendar = schedule.calendars[network_id]
+    boundaries = sorted(
+        {edge for interval in in_hours_intervals(calendar, at, schedule.end) for edge in interval}
+    )
+
+    def resolve(instant: datetime) -> RotaInfo | None:
+        rotas = rotas_for_role(
+            schedule, network_id=network_id, role=role, site_id=site_id, at=instant
+        )
+        return min(rotas, key=lambda r: r.slug) if rotas else None
+
+    return _role_answer(schedule, resolve, at, boundaries)
+
+
+def who_answers_rota(schedule: Schedule, *, rota_id: int, at: datetime) -> RoleAnswer:
+    """As :func:`who_answers_role`, for a contact step that names one rota."""
+    at = at.astimezone(UTC)
+    rota = schedule.rotas[rota_id]
+    return _role_answer(schedule, lambda instant: rota, at, [])
+
+
+def network_hub(schedule: Schedule, network_id: int) -> SiteInfo | None:
+    """The network's hub (see :func:`hub_of`), from the schedule's rotas."""
+    return hub_of(r.based_at for r in schedule.rotas.values() if r.network_id == network_id)
+
+
+def hub_of(rota_bases: Iterable[SiteInfo]) -> SiteInfo | None:
+    """The hub of a network, given where each of its rotas is based.
+
+    The site most of its rotas are based at (the lowest id on a tie). Its
+    switchboard is the last resort of every escalation and of the outage page:
+    it reaches whoever the network has on call.
+    """
+    counts: dict[int, int] = defaultdict(int)
+    sites: dict[int, SiteInfo] = {}
+    for site in rota_bases:
+        counts[site.id] += 1
+        sites[site.id] = site
+    if not counts:
+        return None
+    return sites[min(counts, key=lambda site_id: (-counts[site_id], site_id))]

@@ -28,6 +28,12 @@ def iso(instant) -> str | None:
     return local(instant).isoformat() if instant else None
 
 
+def spoken(instant) -> str:
+    """``03:12 on Mon 28 Dec 2026 (GMT)``: an instant in London time, saying its zone."""
+    wall = local(instant)
+    return f"{wall:%H:%M on %a %-d %b %Y} ({wall:%Z})"
+
+
 def switchboard_route(site: SiteInfo, ask_for: str) -> str:
     return f"Call {site.short_name} switchboard on {site.switchboard} and ask for {ask_for}"
 
@@ -57,12 +63,33 @@ def describe_contact(contact: ContactInfo) -> dict:
     return described
 
 
+def describe_site(site: SiteInfo) -> dict:
+    return {
+        "name": site.name,
+        "short_name": site.short_name,
+        "switchboard": site.switchboard,
+        "tel": dialling_uri(site.switchboard),
+    }
+
+
+def clinician_site(clinician: ClinicianInfo) -> SiteInfo | None:
+    """Where a clinician is: the site whose switchboard reaches their bleep or extension.
+
+    Not the rota's base: a consultant of a network rota may be at another
+    hospital, and the page must not say "at Royal Preston" for someone whose
+    bleep goes through Blackpool Victoria's switchboard.
+    """
+    return next((c.site for c in clinician.contacts if c.site is not None), None)
+
+
 def describe_clinician(clinician: ClinicianInfo, source: str) -> dict:
+    site = clinician_site(clinician)
     return {
         "id": clinician.id,
         "name": clinician.name,
         "role": clinician.role,
         "source": source,
+        "site": describe_site(site) if site else None,
         "contacts": [describe_contact(c) for c in clinician.contacts],
     }
 
@@ -94,12 +121,7 @@ def describe_answer(answer: OnCallAnswer, schedule: Schedule) -> dict:
             "role": rota.role,
             "ask_for": rota.ask_for,
             "required_coverage": rota.required_coverage,
-            "based_at": {
-                "name": site.name,
-                "short_name": site.short_name,
-                "switchboard": site.switchboard,
-                "tel": dialling_uri(site.switchboard),
-            },
+            "based_at": describe_site(site),
         },
         "at": iso(answer.at),
         "status": status,
@@ -107,6 +129,7 @@ def describe_answer(answer: OnCallAnswer, schedule: Schedule) -> dict:
         "clinicians": _people(answer.on_call, schedule),
         "since": iso(answer.since),
         "until": iso(answer.until),
+        # The rota's own next shift; who answers a role next is the contact's "then".
         "next": {
             "clinicians": _people(answer.next_on_call, schedule),
             "from": iso(answer.next_from),

@@ -161,19 +161,24 @@ class ClinicianSerializer(serializers.ModelSerializer):
 # --- On-call answers (documentation of presentation.describe_answer) ------
 
 
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField(required=False, help_text="Absent when names are withheld.")
-    name = serializers.CharField(allow_null=True, help_text="Null when names are withheld.")
-    role = serializers.CharField()
-    source = serializers.ChoiceField(choices=["rotation", "manual", "cover"])
-    contacts = ContactSerializer(many=True)
-
-
 class BasedAtSerializer(serializers.Serializer):
     name = serializers.CharField()
     short_name = serializers.CharField()
     switchboard = serializers.CharField()
     tel = serializers.CharField()
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, help_text="Absent when names are withheld.")
+    name = serializers.CharField(allow_null=True, help_text="Null when names are withheld.")
+    role = serializers.CharField()
+    source = serializers.ChoiceField(choices=["rotation", "manual", "cover"])
+    site = BasedAtSerializer(
+        required=False, allow_null=True,
+        help_text="Where the person is: the site whose switchboard reaches their bleep or "
+                  "extension (null if none). Absent when names are withheld.",
+    )
+    contacts = ContactSerializer(many=True)
 
 
 class AnsweredRotaSerializer(serializers.Serializer):
@@ -232,7 +237,11 @@ class OnCallAnswerSerializer(serializers.Serializer):
     clinicians = PersonSerializer(many=True)
     since = serializers.DateTimeField(allow_null=True, help_text="Null: no change in 4 weeks.")
     until = serializers.DateTimeField(allow_null=True, help_text="Null: no change in 4 weeks.")
-    next = NextOnCallSerializer(allow_null=True)
+    next = NextOnCallSerializer(
+        allow_null=True,
+        help_text="The rota's own next shift. Who answers a pathway contact step next "
+                  "(another rota of the role, e.g. in hours) is the contact's then.",
+    )
     handover = HandoverSerializer(allow_null=True, help_text="Within 30 minutes of a handover.")
     notes = NoteSerializer(many=True)
     divert = DivertSerializer(allow_null=True)

@@ -193,6 +193,8 @@ def test_evaluate_without_answers_asks_the_first_question(world, pathway, fixed_
         "outcome": None,
         "decision": None,
         "preview": False,
+        "logged": False,
+        "superseded_during_referral": False,
     }
     assert Decision.objects.count() == 0
 
@@ -253,22 +255,65 @@ def test_evaluate_the_published_version_by_number_for_now_is_logged(world, pathw
     assert Decision.objects.count() == 1
 
 
-def test_evaluate_a_retired_version_is_a_preview(world, pathway, fixed_now):
+def test_evaluate_a_version_retired_within_the_hour_is_logged_and_flagged(
+    world, pathway, fixed_now
+):
     draft = version_create_draft(pathway=pathway, user=world.lead)
-    version_publish(version=draft, user=world.lead, now=NOW - timedelta(days=1))
+    version_publish(version=draft, user=world.lead, now=NOW - timedelta(minutes=30))
     body = evaluate(client_as(world, "anonymous"), answers={"bleeding": "yes"},
                     version=1).json()
-    assert (body["version"]["status"], body["decision"], body["preview"]) == (
-        "retired", None, True
+    decision = Decision.objects.get()
+    assert (body["version"]["status"], body["decision"], body["logged"], body["preview"]) == (
+        "retired", {"reference": decision.reference}, True, False
+    )
+    assert body["superseded_during_referral"] is True
+    assert (decision.version.number, decision.superseded_during_referral) == (1, True)
+
+
+def test_evaluate_a_version_retired_over_an_hour_ago_is_refused(world, pathway, fixed_now):
+    draft = version_create_draft(pathway=pathway, user=world.lead)
+    version_publish(version=draft, user=world.lead, now=NOW - timedelta(days=1))
+    response = evaluate(client_as(world, "anonymous"), answers={"bleeding": "yes"}, version=1)
+    assert error_of(response) == (400, "version_retired", "version")
+    assert response.json()["error"]["message"] == (
+        "Version 1 of Vascular test was replaced by version 2 at 02:40 on Sun 3 May 2026 (BST), "
+        "more than an hour ago. Start again on version 2."
+    )
+    body = evaluate(client_as(world, "anonymous"), answers={"bleeding": "yes"}, version=1,
+                    preview=True).json()
+    assert (body["version"]["status"], body["logged"], body["preview"]) == ("retired", False, True)
+    assert Decision.objects.count() == 0
+
+
+def test_evaluate_asked_as_a_preview_logs_nothing_and_says_so(world, pathway, fixed_now):
+    body = evaluate(client_as(world, "referrer"), answers={"bleeding": "yes"},
+                    preview=True).json()
+    assert (body["status"], body["decision"], body["logged"], body["preview"]) == (
+        "outcome", None, False, True
     )
     assert Decision.objects.count() == 0
+
+
+@pytest.mark.parametrize(("offset", "logged"), [
+    (timedelta(minutes=-2), True), (timedelta(minutes=2), True),
+    (timedelta(minutes=2, seconds=1), False), (timedelta(minutes=-3), False),
+])
+def test_evaluate_at_an_instant_near_now_is_logged_further_is_not(
+    world, pathway, fixed_now, offset, logged
+):
+    at = (NOW + offset).isoformat()
+    body = evaluate(client_as(world, "referrer"), answers={"bleeding": "yes"}, at=at).json()
+    assert (body["logged"], body["preview"], body["decision"] is not None) == (
+        logged, not logged, logged
+    )
+    assert Decision.objects.count() == int(logged)
 
 
 def test_evaluate_a_draft_is_a_preview_for_its_lead(world, pathway, fixed_now):
     version_create_draft(pathway=pathway, user=world.lead)
     body = evaluate(client_as(world, "lead"), answers={"bleeding": "yes"}, version=2).json()
-    assert (body["version"]["status"], body["decision"], body["preview"]) == (
-        "draft", None, True
+    assert (body["version"]["status"], body["decision"], body["preview"], body["logged"]) == (
+        "draft", None, True, False
     )
     assert Decision.objects.count() == 0
 
@@ -353,8 +398,7 @@ def test_evaluate_answer_not_on_the_path_or_skipping_a_question_names_it(world, 
     assert error_of(not_on_path) == (400, "not_on_path", "answers.second")
     assert error_of(skipped) == (400, "skipped_question", "answers.second")
     assert skipped.json()["error"]["message"] == (
-        "The answer to 'second' (Second?) skips question 'first' (First?), which has not been "
-        "answered yet."
+        "The answer to “Second?” skips “First?”, which has not been answered yet."
     )
     assert Decision.objects.count() == 0
 
@@ -425,3 +469,24 @@ def test_evaluate_never_throttles_a_signed_in_clinician_mid_referral(world, path
     assert [evaluate(referrer).status_code for _ in range(4)] == [200] * 4
     assert [evaluate(anonymous).status_code for _ in range(3)] == [200, 200, 429]
     assert evaluate(anonymous).json()["error"]["code"] == "throttled"
+
+
+def test_evaluate_contact_says_until_when_and_who_answers_then(world, pathway, fixed_now):
+    body = evaluate(client_as(world, "referrer"), answers={"bleeding": "yes"}).json()
+    first, fixed = body["outcome"]["contacts"]
+    assert first["until"] == "2026-05-04T08:00:00+01:00"
+    then = first["then"]
+    assert (then["from"], then["until"], then["unresolved"]) == (
+        "2026-05-04T08:00:00+01:00", "2026-05-04T17:00:00+01:00", ""
+    )
+    assert [c["name"] for c in then["answer"]["clinicians"]] == ["Dr Bravo"]
+    # The rota's own next shift is still given as it was.
+    assert first["answer"]["next"]["from"] == "2026-05-04T08:00:00+01:00"
+    assert [(c["order"], c["same_as_step"], c["go_to_step"]) for c in (first, fixed)] == [
+        (1, None, None), (2, None, None)
+    ]
+    assert body["outcome"]["if_no_answer"] is None  # it already ends in a fixed number
+    anonymous = evaluate(client_as(world, "anonymous"), answers={"bleeding": "yes"}).json()
+    assert anonymous["outcome"]["contacts"][0]["then"]["answer"]["clinicians"] == [
+        {"name": None, "role": ROLE_ANON, "source": "manual", "contacts": []}
+    ]

@@ -86,8 +86,8 @@ def test_admin_publish_shows_every_problem(client, lead, published):
                            {"action": "publish", "_selected_action": [draft.pk]})
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Vascular test v2 cannot be published: 1 problem to fix.",
-        "where: The site (Chorley) branch leads to 'o-transfer', which is not a node of this "
-        "version.",
+        "Referring-site step “Referring site” (where): The site (Chorley) branch leads to "
+        "'o-transfer', which is not a node of this version.",
     ]
     assert statuses(pathway) == [(1, "published"), (2, "draft")]
 

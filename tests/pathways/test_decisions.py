@@ -58,10 +58,28 @@ def test_referral_record_without_an_instant_means_now(world, published):
     assert decision.at == NOW
 
 
-def test_referral_record_at_another_instant_is_a_preview(world, published):
+def test_referral_record_more_than_two_minutes_from_now_is_a_preview(world, published):
     _, v1 = published
-    evaluation, decision = record(v1, world, at=NOW + timedelta(hours=1))
-    assert (evaluation.outcome.key, decision) == ("o-transfer", None)
+    for at in (NOW + timedelta(hours=1), NOW - timedelta(minutes=2, seconds=1)):
+        evaluation, decision = record(v1, world, at=at)
+        assert (evaluation.outcome.key, decision) == ("o-transfer", None)
+    assert Decision.objects.count() == 0
+
+
+def test_referral_record_within_two_minutes_of_now_is_logged(world, published):
+    # A client whose clock is a little out still makes a real referral.
+    _, v1 = published
+    _, decision = record(v1, world, at=NOW - timedelta(minutes=2))
+    assert (decision.at, decision.created_at) == (NOW - timedelta(minutes=2), NOW)
+
+
+def test_referral_record_asked_as_a_preview_logs_nothing(world, published):
+    _, v1 = published
+    evaluation, decision = decisions.referral_record(
+        version=v1, answers={}, referring_site=world.chorley, user=None, at=None, now=NOW,
+        channel="api", preview=True,
+    )
+    assert (evaluation.is_complete, decision) == (True, None)
     assert Decision.objects.count() == 0
 
 
@@ -73,14 +91,50 @@ def test_referral_record_on_a_draft_is_a_preview(world, published):
     assert Decision.objects.count() == 0
 
 
-def test_referral_record_on_a_retired_version_is_a_preview(world, published):
+def test_referral_record_draft_published_during_its_preview_stays_a_preview(world, published):
+    pathway, _ = published
+    draft = version_create_draft(pathway=pathway, user=None)
+    seen_as_draft = type(draft).objects.get(pk=draft.pk)
+    version_publish(version=draft, user=None, now=NOW - timedelta(seconds=1))
+    evaluation, decision = record(seen_as_draft, world)
+    assert (evaluation.tree.status, decision) == ("published", None)
+    assert Decision.objects.count() == 0
+
+
+@pytest.mark.parametrize("retired_before", [timedelta(seconds=1), timedelta(minutes=59),
+                                            timedelta(hours=1)])
+def test_referral_record_on_a_version_retired_within_the_hour_is_logged_and_flagged(
+    world, published, retired_before
+):
     pathway, v1 = published
     draft = version_create_draft(pathway=pathway, user=None)
-    version_publish(version=draft, user=None, now=NOW - timedelta(days=1))
+    version_publish(version=draft, user=None, now=NOW - retired_before)
+    v1.refresh_from_db()
     _, decision = record(v1, world)
+    assert (decision.version, decision.superseded_during_referral) == (v1, True)
+    draft.refresh_from_db()
+    _, current = record(draft, world)
+    assert (current.version, current.superseded_during_referral) == (draft, False)
+
+
+def test_referral_record_on_a_version_retired_over_an_hour_ago_is_refused(world, published):
+    pathway, v1 = published
+    draft = version_create_draft(pathway=pathway, user=None)
+    version_publish(version=draft, user=None, now=NOW - timedelta(hours=1, seconds=1))
+    v1.refresh_from_db()
+    with pytest.raises(decisions.VersionRetired) as caught:
+        record(v1, world)
+    assert caught.value.message == (
+        "Version 1 of Vascular test was replaced by version 2 at 21:14 on Wed 18 Mar 2026 (GMT), "
+        "more than an hour ago. Start again on version 2."
+    )
+    assert Decision.objects.count() == 0
+    # As an explicit preview it may still be read.
+    _, decision = decisions.referral_record(
+        version=v1, answers={}, referring_site=world.chorley, user=None, at=None, now=NOW,
+        channel="api", preview=True,
+    )
     assert decision is None
-    _, decision = record(draft, world)
-    assert decision.version == draft
 
 
 def test_referral_record_before_the_outcome_logs_nothing(world, published):

@@ -172,6 +172,11 @@ def test_evaluate_fixed_step_gives_label_number_and_tel():
         "fixed": {"label": "North switchboard", "number": "0113 496 0011",
                   "tel": "tel:+441134960011"},
         "unresolved": "",
+        "until": None,
+        "then": None,
+        "same_as_step": None,
+        "go_to_step": None,
+        "reasons": ["Ask for the team"],
     }
 
 
@@ -230,30 +235,31 @@ def test_evaluate_unknown_node_is_an_error():
 
 def test_evaluate_answer_for_an_automatic_node_is_an_error():
     assert error_of(HOURS_TREE, {"when": "in_hours"}) == (
-        "not_a_question", "when", "'when' is answered automatically and takes no answer."
+        "not_a_question", "when",
+        "“Time of referral” is answered by the service and takes no answer.",
     )
 
 
 def test_evaluate_unknown_option_is_an_error():
     assert error_of(TWO_QUESTIONS, {"bleeding": "maybe"}) == (
         "unknown_option", "bleeding",
-        "'maybe' is not an option of question 'bleeding' (Question bleeding?); "
-        "the options are 'yes', 'no'.",
+        "“maybe” is not an answer to “Question bleeding?”: choose “Answer yes” or "
+        "“Answer no”.",
     )
 
 
 def test_evaluate_answer_that_skips_a_question_is_an_error():
     assert error_of(TWO_QUESTIONS, {"stable": "yes"}) == (
         "skipped_question", "stable",
-        "The answer to 'stable' (Question stable?) skips question 'bleeding' "
-        "(Question bleeding?), which has not been answered yet.",
+        "The answer to “Question stable?” skips “Question bleeding?”, which has not been "
+        "answered yet.",
     )
 
 
 def test_evaluate_answer_off_the_path_is_an_error():
     assert error_of(TWO_QUESTIONS, {"bleeding": "no", "stable": "yes"}) == (
         "not_on_path", "stable",
-        "Question 'stable' (Question stable?) is not on the path these answers take.",
+        "“Question stable?” is not asked on the path these answers take.",
     )
 
 

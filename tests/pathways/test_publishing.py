@@ -90,10 +90,13 @@ def test_version_publish_refuses_an_invalid_draft_with_every_problem(world, publ
         "Vascular test v2 cannot be published: 3 problems to fix."
     )
     assert [str(p) for p in caught.value.problems] == [
-        "bleeding: A question needs at least two options.",
-        "where: The site (Chorley) branch leads to 'o-transfer', which is not a node of this "
+        "Question “Is there active bleeding on CT?” (bleeding): A question needs at least two "
+        "options.",
+        "Referring-site step “Referring site” (where): The site (Chorley) branch leads to "
+        "'o-transfer', which is not a node of this "
         "version.",
-        "o-vascular: Nothing leads to this node and it is not the root: it is unreachable.",
+        "Outcome “Vascular surgeon” (o-vascular): Nothing leads to this node and it is not the "
+        "root: it is unreachable.",
     ]
     assert statuses(pathway) == [(1, "published"), (2, "draft")]
 

@@ -179,3 +179,22 @@ def test_representative_instants_are_in_and_out_of_hours():
     instants = representative_instants(calendar)
     assert hours_status(calendar, instants[True]).in_hours is True
     assert hours_status(calendar, instants[False]).reason == "Out of hours: after 17:00"
+
+
+def test_problem_names_the_node_as_written_and_never_starts_with_its_key():
+    from pathways.validation import Problem, labelled
+
+    version_tree = tree(
+        question("unstable-ooh", ("yes", "o-a"), ("no", "nowhere"),
+                 text="Is the patient haemodynamically unstable?"),
+        outcome("o-a", role_step()),
+    )
+    problems = labelled(version_tree, [Problem("unstable-ooh", "dangling", "Option 'no' leads "
+                                               "to 'nowhere', which is not a node of this "
+                                               "version."),
+                                       Problem("", "missing_root", "No root.")])
+    assert [str(p) for p in problems] == [
+        "Question “Is the patient haemodynamically unstable?” (unstable-ooh): Option 'no' leads "
+        "to 'nowhere', which is not a node of this version.",
+        "This version: No root.",
+    ]

@@ -8,8 +8,9 @@ from django.test import Client
 from pathways.decisions import referral_record, session_remember_decision
 from pathways.models import Decision
 from rota.models import Divert, Leave, Shift
-from tests.factories import ClinicianFactory, ShiftFactory
-from tests.web.conftest import NOW, client_for
+from tests.factories import ClinicianFactory, ContactMethodFactory, RotaFactory, ShiftFactory
+from tests.pathways.conftest import make_pathway
+from tests.web.conftest import NOW, OUT_OF_HOURS, client_for
 
 pytestmark = pytest.mark.usefixtures("fixed_now")
 
@@ -45,9 +46,10 @@ def test_decision_page_shows_urgency_contact_until_instructions_and_reference(wo
     assert "IR consultant now" in html
     assert f'<strong class="outcome-reference">{decision.reference}</strong>' in html
     assert "Dr Day" in html
-    assert ('<a class="nhsuk-link nhsuk-u-font-weight-bold" href="tel:+441772716565">Call Royal '
-            "Preston switchboard on 01772 716565 and ask for the on-call ir consultant</a>") in html
-    assert "Consultant interventional radiologist, Royal Preston Hospital" in html
+    assert ('<a class="nhsuk-button outcome-call" href="tel:+441772716565">Call Royal Preston '
+            "switchboard: 01772 716565</a>") in html
+    assert "Ask for the on-call ir consultant." in html
+    assert "Consultant interventional radiologist, at Royal Preston Hospital" in html
     assert "Call <strong>now</strong>." in html  # the instructions, rendered
     assert "Vascular test</a>, version 1" in html
     assert "10:00 on Wed 18 Mar 2026 (GMT)" in html
@@ -73,7 +75,7 @@ def test_decision_page_shows_each_viewer_only_what_they_may_see(world, published
         "mobile": 'href="tel:+447700900123">Mobile 07700 900123</a>' in html,
     }
     assert {what for what, present in shown.items() if present} == sees
-    assert "Call Royal Preston switchboard on 01772 716565 and ask for" in html
+    assert "Call Royal Preston switchboard: 01772 716565</a>" in html
     assert ("Names and direct numbers are shown to signed-in NHS staff" in html) == (not sees)
 
 
@@ -84,11 +86,12 @@ def test_decision_page_warns_of_a_gap_and_gives_the_fallback(world, published, r
                          end=NOW + timedelta(hours=2), reason="Sick")
     _, v1 = published
     html = page(client_for(world, "referrer"), refer(world, v1))
-    assert "Gap in the rota: nobody is on the" in html
-    assert "nhsuk-card--warning" in html
-    assert "Call the fallback below instead" in html
+    assert (f"Gap in the rota: nobody is on the {rotas.day.name} rota now. Its fallback, "
+            f"{rotas.vascular.name}, answers instead.") in html
     assert "Mr Vascular" in html
-    assert "Dr Day" not in html
+    # Dr Day is named only as who answers once the leave ends.
+    assert html.count("Dr Day") == 1
+    assert f"Until 12:00 on Wed 18 Mar (GMT), then Dr Day ({rotas.day.name})." in html
 
 
 def test_decision_page_says_a_rota_is_diverted(world, published, rotas):
@@ -96,8 +99,8 @@ def test_decision_page_says_a_rota_is_diverted(world, published, rotas):
                           end=NOW + timedelta(hours=1), reason="IR suite maintenance")
     _, v1 = published
     html = page(client_for(world, "referrer"), refer(world, v1))
-    assert f"{rotas.day.name} is diverted" in html
-    assert "IR suite maintenance, until 11:00 on Wed 18 Mar (GMT)." in html
+    assert (f"{rotas.day.name} is diverted until 11:00 on Wed 18 Mar (GMT): IR suite "
+            "maintenance.") in html
     assert "Mr Vascular" in html
 
 
@@ -110,9 +113,9 @@ def test_decision_page_gives_a_handover_notice_within_30_minutes(world, publishe
     shift.save()
     _, v1 = published
     html = page(client_for(world, "referrer"), refer(world, v1))
-    assert "Handover at 10:20 on Wed 18 Mar (GMT)" in html
+    assert "Handover at 10:20 on Wed 18 Mar (GMT)." in html
     assert "Dr Day hands over to Dr Next." in html
-    assert "On call until <strong>10:20 on Wed 18 Mar (GMT)</strong>, then Dr Next." in html
+    assert f"Until 10:20 on Wed 18 Mar (GMT), then Dr Next ({rotas.day.name})." in html
 
 
 def test_decision_page_without_a_handover_soon_has_no_notice(world, published):
@@ -203,3 +206,114 @@ def test_decision_page_is_for_its_session_staff_of_the_network_and_admins(
     if status == 404:  # the same page as for a reference nobody was given
         assert "No decision has this reference." in response.content.decode()
         assert "Dr Day" not in response.content.decode()
+
+
+@pytest.fixture
+def two_on_call(world, rotas):
+    """Dr Day and Dr Blackburn both on the in-hours rota; Dr Blackburn's bleep is at Blackburn."""
+    second = ClinicianFactory(name="Dr Blackburn", home_trust=world.trust_b)
+    ContactMethodFactory(clinician=second, kind="bleep", value="3201", visibility="staff",
+                         site=world.blackburn)
+    ShiftFactory(rota=rotas.day, clinician=second, start=NOW - timedelta(hours=2),
+                 end=NOW + timedelta(hours=6))
+    return second
+
+
+def test_decision_page_two_on_call_anonymously_says_two_and_asks_for_either(
+    world, published, two_on_call
+):
+    _, v1 = published
+    html = page(client_for(world, "anonymous"), refer(world, v1))
+    assert ('<p class="outcome-who">2 consultants are on call: ask switchboard for '
+            "either</p>") in html
+    # Not two identical blocks naming the role.
+    assert "The on-call ir consultant</p>" not in html
+    assert "Ask for the on-call ir consultant: either of them can take the call." in html
+    assert "Dr Blackburn" not in html and "Dr Day" not in html
+
+
+def test_decision_page_two_on_call_signed_in_names_both_where_they_are(
+    world, published, two_on_call
+):
+    _, v1 = published
+    html = page(client_for(world, "referrer"), refer(world, v1))
+    assert "2 consultants are on call: ask switchboard for either" in html
+    assert "Dr Day</p>" in html and "Dr Blackburn</p>" in html
+    # Each person's place is where their bleep is answered, not the rota's base.
+    assert "Consultant interventional radiologist, at Royal Preston Hospital" in html
+    assert "Consultant interventional radiologist, at Royal Blackburn Teaching Hospital" in html
+    assert ('Dr Blackburn: <a class="nhsuk-link" href="tel:+441254263555">Royal Blackburn '
+            "switchboard 01254 263555, bleep 3201</a>") in html
+    assert ('Dr Day: <a class="nhsuk-link" href="tel:+441772716565">Royal Preston switchboard '
+            "01772 716565, bleep 2345</a>") in html
+
+
+def test_decision_page_then_names_the_in_hours_rota_not_the_nights_next(world, published, rotas):
+    # Wednesday 22:15: the night rota answers until 08:00, then the in-hours rota does.
+    _, v1 = published
+    _, decision = referral_record(
+        version=v1, answers={}, referring_site=world.blackburn, user=None,
+        at=None, now=OUT_OF_HOURS, channel="web",
+    )
+    contact = decision.outcome["contacts"][0]
+    assert contact["answer"]["rota"]["slug"] == "ir-night"
+    assert contact["until"] == "2026-03-19T08:00:00+00:00"
+    assert (contact["then"]["from"], contact["then"]["answer"]["rota"]["slug"]) == (
+        "2026-03-19T08:00:00+00:00", "ir-day"
+    )
+    assert contact["answer"]["next"] is None  # the rota's own next shift: none in the window
+    html = page(client_for(world, "referrer"), decision)
+    assert f"Until 08:00 on Thu 19 Mar (GMT), then Dr Day ({rotas.day.name})." in html
+
+
+ESCALATING = [
+    {"key": "when", "kind": "time_window", "text": "In hours or out of hours",
+     "branches": [{"condition": "in_hours", "next": "o-day"},
+                  {"condition": "out_of_hours", "next": "o-now"}]},
+    {"key": "o-day", "kind": "outcome", "text": "IR in hours", "urgency": "urgent",
+     "instructions": "Go.",
+     "steps": [{"kind": "role", "role": "ir-consultant", "instruction": "The IR consultant"}]},
+    {"key": "o-now", "kind": "outcome", "text": "IR now", "urgency": "immediate",
+     "instructions": "Go.",
+     "steps": [{"kind": "role", "role": "ir-consultant", "instruction": "The IR consultant"},
+               {"kind": "role", "role": "ir-second",
+                "instruction": "If not answered in 10 minutes, call the second on call"}]},
+]
+
+
+def test_decision_page_gap_goes_straight_to_the_later_step_and_logs_what_it_showed(
+    world, rotas
+):
+    second = RotaFactory(network=world.network, slug="ir-second", role="ir-second",
+                         required_coverage="out_of_hours", based_at=world.preston,
+                         ask_for="the second on-call IR consultant")
+    ShiftFactory(rota=second, clinician=ClinicianFactory(name="Dr Second",
+                                                         home_trust=world.trust_a),
+                 start=OUT_OF_HOURS - timedelta(days=1), end=OUT_OF_HOURS + timedelta(days=1))
+    rotas.night.fallback = second
+    rotas.night.save()
+    Shift.objects.filter(rota=rotas.night).delete()  # the first on call is in a gap
+    _, version = make_pathway(world, slug="escalating", nodes=ESCALATING, root="when")
+    _, decision = referral_record(
+        version=version, answers={}, referring_site=world.chorley, user=None,
+        at=None, now=OUT_OF_HOURS, channel="web",
+    )
+    first, later = decision.outcome["contacts"]
+    assert (first["go_to_step"], first["same_as_step"], later["same_as_step"]) == (2, 2, None)
+    assert later["reasons"] == ["The IR consultant",
+                                "If not answered in 10 minutes, call the second on call"]
+    html = page(client_for(world, "referrer"), decision)
+    assert "Gap: nobody is on this rota now: go straight to step 2." in html
+    assert html.count("Dr Second</p>") == 1
+    assert ("If nobody above answers, call Royal Preston switchboard on 01772 716565") in html
+
+
+@pytest.mark.parametrize("answers", [{"bleeding": "yes"}, {"bleeding": "no"}],
+                         ids=["one-step", "two-steps"])
+def test_decision_logging_query_count_does_not_grow_with_steps(
+    world, published, answers, django_assert_num_queries
+):
+    # The tree, four weeks of rotas, the insert (in a savepoint): the same for any outcome.
+    _, v1 = published
+    with django_assert_num_queries(20):
+        refer(world, v1, answers=answers)

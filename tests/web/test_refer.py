@@ -1,5 +1,7 @@
 """The referral flow: one question per page, state in the URL, the final answer POSTed."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
@@ -101,9 +103,9 @@ def test_tampered_answer_in_the_url_asks_that_question_again(world, two_question
     response = Client().get(path)
     html = response.content.decode()
     assert response.status_code == 400
-    assert "An answer in this link could not be used: &#x27;perhaps&#x27; is not an option" in (
-        html
-    )
+    assert ("An answer in this link could not be used: “perhaps” is not an answer to “Is there "
+            "active bleeding on CT?”: choose “Yes” or “No”. Answer the question again.") in html
+    assert "bleeding&#x27;" not in html  # no node key
     assert "Is there active bleeding on CT?" in html
     kept = refer_path("two-questions", answers=[("first", "yes")]).replace("&", "&amp;")
     assert f'action="{kept}"' in html  # the answer before the wrong one is kept
@@ -160,17 +162,34 @@ def test_pathway_with_no_questions_confirms_then_posts(world, published, fixed_n
     assert response["Location"] == f"/decisions/{Decision.objects.get().reference}/"
 
 
-def test_a_referral_started_on_an_old_version_finishes_on_it_unlogged(world, published):
+def test_a_referral_finished_within_the_hour_of_a_new_version_is_logged_and_says_so(
+    world, published, fixed_now
+):
+    pathway, v1 = published
+    version_publish(version=version_create_draft(pathway=pathway, user=None), user=None,
+                    now=NOW - timedelta(minutes=59))
+    response = Client().post(refer_path(v=1), {"answer": "yes"})
+    decision = Decision.objects.get()
+    assert response["Location"] == f"/decisions/{decision.reference}/"
+    assert (decision.version, decision.superseded_during_referral) == (v1, True)
+    html = Client().get(response["Location"]).content.decode()
+    assert "A newer version (2) was published during this referral." in html
+    assert "This answer used version 1 and is logged." in html
+    assert ('href="/pathways/vascular-test/refer/?site=RXN01">Start again on the newer '
+            "version</a>") in html
+    assert "IR consultant now" in html
+
+
+def test_a_referral_on_a_version_replaced_over_an_hour_ago_starts_again(world, published):
     pathway, _ = published
     version_publish(version=version_create_draft(pathway=pathway, user=None), user=None,
-                    now=NOW)
+                    now=NOW - timedelta(hours=1, minutes=1))
     response = Client().post(refer_path(v=1), {"answer": "yes"})
-    assert response.status_code == 303
-    page = Client().get(response["Location"])
-    html = page.content.decode()
-    assert page.status_code == 200
-    assert "A newer version of this pathway is in use" in html
-    assert "Version 2 was published at 10:00 on Wed 18 Mar 2026 (GMT)." in html
-    assert 'href="/pathways/vascular-test/refer/?site=RXN01">Start again on version 2</a>' in html
-    assert "IR consultant now" in html
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This pathway has changed: start again" in html
+    assert ("Version 1 of Vascular test was replaced by version 2 at 08:59 on Wed 18 Mar 2026 "
+            "(GMT), more than an hour ago. Start again on version 2.") in html
+    assert 'href="/pathways/vascular-test/refer/?site=RXN01">Start again: Vascular test</a>' in html
     assert Decision.objects.count() == 0
+
