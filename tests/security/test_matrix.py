@@ -396,6 +396,7 @@ URL_CASES: dict[str, UrlCase] = {
     "feed-clinician": UrlCase(lambda m: f"/feeds/clinician/{m.feeds['clinician']}.ics",
                               _all(200)),
     "^api/": UrlCase(lambda m: "/api/v1/nowhere/", _all(404)),
+    "healthz": UrlCase(lambda m: "/healthz", _all(200)),
     "pathways:start": UrlCase(lambda m: "/", _PAGE),
     "pathways:site": UrlCase(lambda m: "/site/", _PAGE),
     "pathways:pathway": UrlCase(lambda m: "/pathways/vascular-test/", _PAGE),

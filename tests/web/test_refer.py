@@ -168,11 +168,12 @@ def test_a_referral_finished_within_the_hour_of_a_new_version_is_logged_and_says
     pathway, v1 = published
     version_publish(version=version_create_draft(pathway=pathway, user=None), user=None,
                     now=NOW - timedelta(minutes=59))
-    response = Client().post(refer_path(v=1), {"answer": "yes"})
+    referrer = Client()  # the session that made the referral reads its outcome
+    response = referrer.post(refer_path(v=1), {"answer": "yes"})
     decision = Decision.objects.get()
     assert response["Location"] == f"/decisions/{decision.reference}/"
     assert (decision.version, decision.superseded_during_referral) == (v1, True)
-    html = Client().get(response["Location"]).content.decode()
+    html = referrer.get(response["Location"]).content.decode()
     assert "A newer version (2) was published during this referral." in html
     assert "This answer used version 1 and is logged." in html
     assert ('href="/pathways/vascular-test/refer/?site=RXN01">Start again on the newer '
