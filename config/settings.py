@@ -259,6 +259,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_ENGINE = "config.sessions"
+# Everyone is signed out after SESSION_HOURS; switchboard operators, whose board
+# stays open through a twelve-hour shift and its handover, after SWITCHBOARD_SESSION_HOURS.
+SESSION_COOKIE_AGE = _env_int("SESSION_HOURS", 8) * 3600
+SWITCHBOARD_SESSION_HOURS = _env_int("SWITCHBOARD_SESSION_HOURS", 13)
 # Forms and API bodies alike: a page's form is a few kilobytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("config.sign_in")),
+    path("switchboard/", include("rota.urls")),
     path("", include("config.api_urls")),
     path("", include("pathways.urls")),
 ]

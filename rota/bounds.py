@@ -13,6 +13,9 @@ MAX_JSON_DEPTH = 5
 MAX_ANSWERS = 100
 LONGEST_LEAVE = timedelta(days=366)
 LONGEST_COVER = timedelta(days=31)
+# A rota note is a short, timed message ("in theatre until 14:00"), not a record.
+LONGEST_NOTE = timedelta(days=7)
+NOTE_LENGTH = 280
 # Far enough for planning leave and reading history; near enough that every
 # window around an instant (four weeks either side) stays a valid datetime.
 FURTHEST = timedelta(days=3660)

@@ -5,6 +5,8 @@ rows (who is on call, generation, services) live in their own modules.
 All instants are stored in UTC; intervals are half-open ``[start, end)``.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -12,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from rota.bounds import LONGEST_COVER, LONGEST_LEAVE
+from rota.bounds import LONGEST_COVER, LONGEST_LEAVE, LONGEST_NOTE, NOTE_LENGTH
 from rota.phones import normalise_uk_number, validate_uk_number
 
 ods_code_validator = RegexValidator(
@@ -314,8 +316,15 @@ class Interval(models.Model):
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": "The end must be after the start."})
-        if self.start and self.end and self.longest and self.end - self.start > self.longest:
+        if self.start and self.end and self.longest and _wall_length(self) > self.longest:
             raise ValidationError({"end": self.longest_words})
+
+
+def _wall_length(interval) -> timedelta:
+    """How long an interval looks on the clock: a week is a week across a clock change."""
+    from rota.calendars import local
+
+    return local(interval.end).replace(tzinfo=None) - local(interval.start).replace(tzinfo=None)
 
 
 def require_same_network(rota, **clinicians) -> None:
@@ -582,8 +591,18 @@ class Note(Interval):
         ordering = ["start"]
         constraints = [end_after_start("note_end_after_start")]
 
+    longest = LONGEST_NOTE
+    longest_words = "A note lasts at most 7 days; post it again then."
+
     def __str__(self) -> str:
         return self.text
+
+    def clean(self) -> None:
+        super().clean()
+        if self.text and len(self.text) > NOTE_LENGTH:
+            raise ValidationError(
+                {"text": f"A note is at most {NOTE_LENGTH} characters; shorten it."}
+            )
 
 
 class Role(models.TextChoices):

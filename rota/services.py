@@ -202,3 +202,13 @@ def note_create(
     _require_aware(start=start, end=end)
     author = user if user is not None and getattr(user, "is_authenticated", False) else None
     return _save(Note(rota=rota, start=start, end=end, text=text, author=author), user=user)
+
+
+@transaction.atomic
+def note_end(*, note: Note, at: datetime, user=None) -> Note:
+    """End a note early, at ``at``; one already over stays as it is. Kept in history."""
+    _require_aware(at=at)
+    if note.end <= at:
+        return note
+    note.end = max(at, note.start + timedelta(seconds=1))
+    return _save(note, user=user, reason="Ended early")
