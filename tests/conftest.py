@@ -1,11 +1,23 @@
 """The shared test world: two trusts in one network, a user per role, an outsider."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 import pytest
+from django.utils import timezone
 
 from rota import access
-from tests.factories import NetworkFactory, SiteFactory, TrustFactory, user_in
+from tests.factories import (
+    ClinicianFactory,
+    ContactMethodFactory,
+    NetworkFactory,
+    RotaFactory,
+    ShiftFactory,
+    SiteFactory,
+    TrustFactory,
+    london,
+    user_in,
+)
 
 
 @dataclass
@@ -65,6 +77,38 @@ def world(db) -> World:
                          home_site=elsewhere),
         admin=user_in("admin", group=None, is_superuser=True, is_staff=True),
     )
+
+
+# --- A night on two rotas of one role, for the board's tests (pages and browser) -----------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    state = {"now": london(2026, 5, 5, 2, 40).astimezone(UTC)}  # Tuesday: 4 May is a bank holiday
+    monkeypatch.setattr(timezone, "now", lambda: state["now"])
+    return state
+
+
+@pytest.fixture
+def night(world, clock):
+    """An out-of-hours rota with Dr Alpha on the night of 4 May, an in-hours one from 08:00."""
+    ooh = RotaFactory(network=world.network, slug="ir-ooh", name="IR out of hours",
+                      role="ir-consultant", required_coverage="out_of_hours",
+                      based_at=world.preston, ask_for="the on-call IR consultant")
+    day = RotaFactory(network=world.network, slug="ir-day", name="IR in hours",
+                      role="ir-consultant", required_coverage="in_hours",
+                      based_at=world.preston, ask_for="the on-call IR consultant")
+    alpha = ClinicianFactory(name="Dr Alpha", home_trust=world.trust_a)
+    bravo = ClinicianFactory(name="Dr Bravo", home_trust=world.trust_a)
+    ContactMethodFactory(clinician=alpha, kind="mobile", value="07700 900111",
+                         visibility="switchboard")
+    ContactMethodFactory(clinician=alpha, kind="bleep", value="2345", visibility="staff",
+                         site=world.preston)
+    ShiftFactory(rota=ooh, clinician=alpha, start=london(2026, 5, 4, 17),
+                 end=london(2026, 5, 5, 8))
+    ShiftFactory(rota=day, clinician=bravo, start=london(2026, 5, 5, 8),
+                 end=london(2026, 5, 5, 17))
+    return ooh, day, alpha, bravo
 
 
 _browser_tests_run = 0

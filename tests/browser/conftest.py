@@ -75,25 +75,30 @@ def page(request, browser):
     assert errors == [], "Content Security Policy refused: " + "; ".join(errors)
 
 
-def axe_violations(page) -> list[dict]:
+def axe_violations(page, *, best_practice: bool = False) -> list[dict]:
     """axe-core's WCAG 2.2 AA violations on the current page (empty means none).
+
+    ``best_practice`` adds axe's best-practice rules.
 
     axe-core is loaded from the service's own origin (the test settings serve it
     as a static file), as the policy allows, rather than injected inline.
     """
     origin = page.evaluate("location.origin")
     page.add_script_tag(url=f"{origin}/static/axe/axe.min.js")
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    if best_practice:
+        tags.append("best-practice")
     result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {runOnly: {type: 'tag', values:
-                ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => n.target.join(' '))}));
-        }"""
+        }""",
+        tags,
     )
     return result
 
 
-def assert_accessible(page):
-    violations = axe_violations(page)
+def assert_accessible(page, *, best_practice: bool = False):
+    violations = axe_violations(page, best_practice=best_practice)
     assert violations == [], json.dumps(violations, indent=1)

@@ -397,6 +397,28 @@ URL_CASES: dict[str, UrlCase] = {
                               _all(200)),
     "^api/": UrlCase(lambda m: "/api/v1/nowhere/", _all(404)),
     "healthz": UrlCase(lambda m: "/healthz", _all(200)),
+    # The switchboard's pages: for anyone holding a role in a network (a token is no
+    # session: the page asks to sign in). The board shows the caller's own network.
+    "rota:board": UrlCase(lambda m: "/switchboard/", _SIGNED_IN),
+    "rota:rota": UrlCase(
+        lambda m: "/switchboard/rotas/lsc-matrix/",
+        _SIGNED_IN | {"coordinator2": 404},
+    ),
+    "rota:clinician": UrlCase(
+        lambda m: f"/switchboard/clinicians/{m.lsc[Clinician].pk}/",
+        _SIGNED_IN | {"coordinator2": 404},
+    ),
+    "rota:note_add": UrlCase(
+        lambda m: "/switchboard/rotas/lsc-matrix/notes/", _all(405),
+        post=(lambda m: {"text": "Matrix note", "until_date": "2026-03-18",
+                         "until_time": "18:00"},
+              _only(set(CHANGES["note"][0]), yes=302, no=404) | {"anonymous": 302}
+              | {who: 302 for who in TOKENS},
+              _count(Note, text="Matrix note")),
+    ),
+    "rota:note_end": UrlCase(
+        lambda m: f"/switchboard/notes/{m.lsc[Note].pk}/end/", _all(405),
+    ),
     "pathways:start": UrlCase(lambda m: "/", _PAGE),
     "pathways:site": UrlCase(lambda m: "/site/", _PAGE),
     "pathways:pathway": UrlCase(lambda m: "/pathways/vascular-test/", _PAGE),
@@ -427,12 +449,18 @@ def test_matrix_url(matrix, name):
         client = client_as(matrix, who)
         if isinstance(client, APIClient):
             response = client.post(path, body_for(matrix), format="json")
+        elif path.startswith("/switchboard/"):
+            response = client.post(path, body_for(matrix))
         else:
             response = client.post(path, body_for(matrix), content_type="application/json")
         assert response.status_code == statuses[who], (who, path, response.content[:300])
-        assert count(matrix) == before + (1 if statuses[who] in (200, 201) else 0), who
+        wrote = statuses[who] in (200, 201) or (
+            statuses[who] == 302 and who in USERS and who != "anonymous"
+        )
+        assert count(matrix) == before + (1 if wrote else 0), who
         assert_no_hidden_mobiles(response.content.decode(), who, path)
         Cover.objects.filter(reason="Matrix").delete()
+        Note.objects.filter(text="Matrix note").delete()
         Leave.objects.filter(reason="Matrix").delete()
 
 

@@ -5,14 +5,12 @@ from datetime import UTC, date, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from rota.demo import seed_demo_network
 from rota.models import Membership, Note, Rota
 from tests.factories import (
     ClinicianFactory,
-    ContactMethodFactory,
     RotaFactory,
     ShiftFactory,
     london,
@@ -33,35 +31,6 @@ def signed_in(user) -> Client:
 def rows(html: str) -> list[tuple[str, list[str]]]:
     """(rota slug, names shown) for each row of the board, in order."""
     return [(slug, NAME.findall(body)) for slug, body in ROW.findall(html)]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"now": london(2026, 5, 5, 2, 40).astimezone(UTC)}  # Tuesday: 4 May is a bank holiday
-    monkeypatch.setattr(timezone, "now", lambda: state["now"])
-    return state
-
-
-@pytest.fixture
-def night(world, clock):
-    """An out-of-hours rota with Dr Alpha on the night of 4 May, an in-hours one from 08:00."""
-    ooh = RotaFactory(network=world.network, slug="ir-ooh", name="IR out of hours",
-                      role="ir-consultant", required_coverage="out_of_hours",
-                      based_at=world.preston, ask_for="the on-call IR consultant")
-    day = RotaFactory(network=world.network, slug="ir-day", name="IR in hours",
-                      role="ir-consultant", required_coverage="in_hours",
-                      based_at=world.preston, ask_for="the on-call IR consultant")
-    alpha = ClinicianFactory(name="Dr Alpha", home_trust=world.trust_a)
-    bravo = ClinicianFactory(name="Dr Bravo", home_trust=world.trust_a)
-    ContactMethodFactory(clinician=alpha, kind="mobile", value="07700 900111",
-                         visibility="switchboard")
-    ContactMethodFactory(clinician=alpha, kind="bleep", value="2345", visibility="staff",
-                         site=world.preston)
-    ShiftFactory(rota=ooh, clinician=alpha, start=london(2026, 5, 4, 17),
-                 end=london(2026, 5, 5, 8))
-    ShiftFactory(rota=day, clinician=bravo, start=london(2026, 5, 5, 8),
-                 end=london(2026, 5, 5, 17))
-    return ooh, day, alpha, bravo
 
 
 def test_board_asks_anonymous_callers_to_sign_in(world):
