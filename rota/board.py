@@ -18,6 +18,7 @@ from rota.oncall import RoleSpell, Schedule, who_answers_role
 from rota.presentation import describe_answer, redact
 
 DIGITS = re.compile(r"\D")
+ALL_SITES = "All sites"
 # Typing at least this many digits searches phone numbers rather than names.
 PHONE_SEARCH_DIGITS = 4
 
@@ -34,13 +35,25 @@ class SpellView:
 
 @dataclass(frozen=True)
 class BoardRow:
+    """Who answers a role now for some sites; ``thens`` says who next, per set of sites.
+
+    Sites whose calls reach the same people now share a row (at night one network
+    rota often answers every hospital), each with its own "then": in the morning
+    each trust's in-hours rota takes over.
+    """
+
     role: str
     role_label: str
     site_names: tuple[str, ...]
     now: SpellView
-    then: SpellView | None
+    thens: tuple[tuple[tuple[str, ...], SpellView | None], ...]
     search_text: str  # lower-case words the viewer may see
     search_digits: tuple[str, ...]  # the numbers the viewer may see, digits only
+
+    @property
+    def then(self) -> SpellView | None:
+        """The one "then", when every site of the row shares it."""
+        return self.thens[0][1] if len(self.thens) == 1 else None
 
     @property
     def state(self) -> str:
@@ -117,13 +130,54 @@ def board_groups(
         now = _spell_view(answer.now, schedule, viewer)
         then = _spell_view(answer.then, schedule, viewer)
         sites = tuple(sorted(site_names[s] for s in rota.serves if s in site_names)) or (
-            "All sites",
+            ALL_SITES,
         )
         label = _label(rota.ask_for, rota.role)
         text, digits = _searchable([label, rota.role, *sites], [now, then])
         group = groups.setdefault(rota.role, BoardGroup(rota.role, label[:1].upper() + label[1:]))
-        group.rows.append(BoardRow(rota.role, label, sites, now, then, text, digits))
+        group.rows.append(BoardRow(rota.role, label, sites, now, ((sites, then),), text, digits))
+    for group in groups.values():
+        group.rows[:] = _shared_rows(group.rows)
     return sorted(groups.values(), key=lambda g: g.role_label.lower())
+
+
+def _reaches(spell: SpellView) -> tuple:
+    """What a caller reaches during a spell: the same value, the same people and route."""
+    answer = spell.answer
+    if answer is None:
+        return ("no rota",)
+    people = tuple(p.get("id") or p.get("role") for p in _people_in(answer))
+    return (answer["rota"]["slug"], answer["status"], people, spell.until)
+
+
+def _shared_rows(rows: list[BoardRow]) -> list[BoardRow]:
+    merged: dict[tuple, BoardRow] = {}
+    for row in rows:
+        key = _reaches(row.now)
+        if key not in merged:
+            merged[key] = row
+            continue
+        first = merged[key]
+        sites = {*first.site_names, *row.site_names}
+        merged[key] = BoardRow(
+            first.role, first.role_label,
+            (ALL_SITES,) if ALL_SITES in sites else tuple(sorted(sites)),
+            first.now, first.thens + row.thens,
+            f"{first.search_text} {row.search_text}", first.search_digits + row.search_digits,
+        )
+    return [_with_shared_thens(row) for row in merged.values()]
+
+
+def _with_shared_thens(row: BoardRow) -> BoardRow:
+    """Sites that hand over to the same people are said once."""
+    joined: dict[tuple, tuple[tuple[str, ...], SpellView | None]] = {}
+    for sites, then in row.thens:
+        key = _reaches(then) if then else ("no change",)
+        before = joined.get(key)
+        union = {*before[0], *sites} if before else set(sites)
+        joined[key] = ((ALL_SITES,) if ALL_SITES in union else tuple(sorted(union)), then)
+    return BoardRow(row.role, row.role_label, row.site_names, row.now, tuple(joined.values()),
+                    row.search_text, row.search_digits)
 
 
 def matches(row: BoardRow, query: str) -> bool:

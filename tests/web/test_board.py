@@ -43,7 +43,7 @@ def test_board_asks_anonymous_callers_to_sign_in(world):
 def test_board_names_who_answers_now_and_who_answers_next_across_the_handover(world, night):
     html = signed_in(world.switchboard).get("/switchboard/").content.decode()
     assert rows(html) == [("ir-ooh", ["Dr Alpha"])]
-    assert "Until 08:00 Tue 5 May (BST), then\n      Dr Bravo (IR in hours)." in html
+    assert "Until 08:00 Tue 5 May (BST), then Dr Bravo (IR in hours)." in html
     assert 'href="tel:+447700900111">Mobile 07700 900111</a>' in html
 
 
