@@ -138,7 +138,7 @@ def _make_box(key, kind, parts: Iterable[tuple[str, float, bool]], **extra) -> B
     return Box(key=key, kind=kind, lines=tuple(lines), **extra)
 
 
-def _branch_label(tree: PlainTree, branch) -> str:
+def branch_label(tree: PlainTree, branch) -> str:
     if branch.condition == "in_hours":
         return "In hours"
     if branch.condition == "out_of_hours":
@@ -175,7 +175,7 @@ def chart_nodes(tree: PlainTree, summaries: Mapping[str, Iterable[str]] | None =
                 title=node.text,
             )
         elif node.kind in {"time_window", "referring_site"}:
-            arrows = _merged((_branch_label(tree, b), b.next_key) for b in node.branches)
+            arrows = _merged((branch_label(tree, b), b.next_key) for b in node.branches)
             boxes[node.key] = _make_box(
                 node.key, node.kind,
                 [("Answered by the service:", SMALL_FONT, False), (node.text, TEXT_FONT, False)],

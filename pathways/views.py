@@ -18,14 +18,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from pathways.decisions import decision_by_reference, is_referral, referral_record
 from pathways.engine import evaluate_version
 from pathways.errors import EvaluationError
+from pathways.flowchart import flowchart
 from pathways.forms import AnswerForm, ReferenceForm, SiteForm
 from pathways.models import Channel, Pathway, PathwayVersion, VersionStatus
 from pathways.presentation import decision_as_dict, redact_evaluation
+from pathways.printing import printed_version
 from pathways.referral import ReferralState, StateError, parse_state, refer_url
 from pathways.referring_site import (
     remember_site,
@@ -147,10 +150,14 @@ def pathway_detail(request, slug):
         raise Http404("This pathway has no published version.")
     site = remembered_site(request)
     pathway.published_number = version.number
+    printed = printed_version(version)
+    chart = flowchart(printed.tree, printed.summaries, title=printed.title)
     return render(request, "pathways/pathway.html", {
         "pathway": pathway,
         "version": version,
         "start_url": _entry_url(pathway, site),
+        "printed": printed,
+        "chart_parts": [mark_safe(svg) for svg in chart.svgs],  # noqa: S308 - escaped in flowchart
     })
 
 
