@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("config.sign_in")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("config.api_urls")),
+    path("", include("rota.urls")),
     path("", include("pathways.urls")),
 ]
 

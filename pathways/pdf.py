@@ -28,6 +28,7 @@ from django.urls import reverse
 from pathways.flowchart import A4_LANDSCAPE, A4_PORTRAIT, flowchart
 from pathways.printing import PrintedVersion
 from rota.calendars import local
+from rota.pack import css_string
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +50,6 @@ class RenderedPdf:
 def live_url(slug: str) -> str:
     """The pathway's live page at the service's canonical address."""
     return settings.SITE_URL + reverse("pathways:pathway", args=[slug])
-
-
-def css_string(text: str) -> str:
-    """``text`` as a CSS string literal."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'"{escaped}"'
 
 
 def stamp_for(printed: PrintedVersion) -> str:

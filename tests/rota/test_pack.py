@@ -1,0 +1,95 @@
+"""The rota pack names exactly whom who_is_on_call names, day by day, across clock changes."""
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from rota.calendars import instant_at, local
+from rota.demo import seed_demo_network
+from rota.models import Rota
+from rota.oncall import who_is_on_call
+from rota.pack import build_pack, load_pack, pack_window
+from tests.factories import london
+
+# (anchor of the demo, when the pack is made, days, labels that must appear)
+PERIODS = {
+    "spring": (date(2026, 3, 20), london(2026, 3, 26, 23, 30), 14, {
+        date(2026, 3, 29): "Sun 29 Mar 2026 (clocks go forward: a 23-hour day)",
+        date(2026, 4, 3): "Fri 3 Apr 2026, bank holiday: Good Friday",
+        date(2026, 4, 6): "Mon 6 Apr 2026, bank holiday: Easter Monday",
+    }),
+    "autumn": (date(2026, 10, 20), london(2026, 10, 22, 7, 59), 7, {
+        date(2026, 10, 25): "Sun 25 Oct 2026 (clocks go back: a 25-hour day)",
+    }),
+}
+WALL_TIMES = [time(0, 30), time(1, 30), time(3, 0), time(7, 59), time(8, 0), time(12, 0),
+              time(16, 59), time(17, 0), time(20, 0), time(23, 59)]
+
+
+@pytest.fixture(params=sorted(PERIODS))
+def period(request, db):
+    anchor, made_at, days, labels = PERIODS[request.param]
+    seeded = seed_demo_network(anchor)
+    return seeded.network, made_at, days, labels
+
+
+def test_pack_names_whom_who_is_on_call_names(period):
+    network, made_at, days, labels = period
+    pack = load_pack(network, edition="switchboard", made_at=made_at, days=days)
+    rotas = {rota.slug: rota for rota in Rota.objects.filter(network=network)}
+    assert {r.slug for r in pack.rotas} == set(rotas)
+    checked = 0
+    for pack_rota in pack.rotas:
+        assert len(pack_rota.days) == days
+        for pack_day in pack_rota.days:
+            if pack_day.day in labels:
+                assert pack_day.label == labels[pack_day.day]
+            instants = {instant_at(pack_day.day, wall) for wall in WALL_TIMES}
+            # The autumn hour happens twice: ask about its second occurrence too.
+            instants |= {i + timedelta(hours=1) for i in instants
+                         if local(i).dst() and not local(i + timedelta(hours=1)).dst()}
+            for at in sorted(instants):
+                if local(at).date() != pack_day.day:
+                    continue
+                entries = [e for e in pack_day.entries if e.start <= at < e.end]
+                assert len(entries) == 1, (pack_rota.slug, at)
+                answer, schedule = who_is_on_call(rotas[pack_rota.slug], at)
+                names = tuple(schedule.clinicians[o.clinician_id].name for o in answer.on_call)
+                assert entries[0].clinician_names == names, (pack_rota.slug, at)
+                assert (entries[0].status == "gap") == answer.gap
+                assert (entries[0].status == "diverted") == (answer.divert is not None)
+                checked += 1
+    assert checked > days * len(rotas) * 8
+
+
+def test_pack_window_is_whole_london_days_across_the_clock_change():
+    start, end = pack_window(london(2026, 3, 28, 12, 0), 2)
+    assert (local(start), local(end)) == (london(2026, 3, 28, 0, 0), london(2026, 3, 30, 0, 0))
+    assert end - start == timedelta(hours=47)
+    start, end = pack_window(london(2026, 10, 25, 0, 30), 1)
+    assert end - start == timedelta(hours=25)
+
+
+def test_pack_staff_edition_keeps_switchboard_only_contacts_out(period):
+    network, made_at, days, _ = period
+    staff = load_pack(network, edition="staff", made_at=made_at, days=2)
+    switchboard = load_pack(network, edition="switchboard", made_at=made_at, days=2)
+    staff_routes = {r for rota in staff.rotas for d in rota.days for e in d.entries
+                    for p in e.people for r in p.routes}
+    all_routes = {r for rota in switchboard.rotas for d in rota.days for e in d.entries
+                  for p in e.people for r in p.routes}
+    assert staff_routes < all_routes
+    assert not any(route.startswith("Mobile") for route in staff_routes)
+    assert any(route.startswith("Mobile") for route in all_routes)
+
+
+def test_build_pack_is_pure_over_the_schedule(world):
+    from rota.oncall import load_schedule
+
+    start, end = pack_window(london(2026, 3, 18, 10, 0), 1)
+    schedule = load_schedule(network_ids=[world.network.id], start=start - timedelta(days=1),
+                             end=end + timedelta(days=1))
+    pack = build_pack(schedule, network_id=world.network.id, network="N", network_slug="lsc",
+                      edition="staff", made_at=london(2026, 3, 18, 10, 0), days=1)
+    assert pack.rotas == ()
+    assert (pack.start, pack.end) == (start, end)
