@@ -220,6 +220,7 @@ class Item:
     label: list[str] | None = None
     x: float = 0.0  # centre
     y: float = 0.0  # top
+    slot_bottom: float = 0.0  # the bottom of the tallest item beside it
 
 
 @dataclass
@@ -428,12 +429,12 @@ def layout(boxes: Mapping[str, Box], roots: list[str]) -> Layout:
     for item in items.values():
         item.x += MARGIN - left
 
-    # Vertical positions: each slot as tall as its tallest item.
+    # Vertical positions: each slot as tall as its tallest item, its items aligned at the top.
     y = MARGIN
     for index, slot in enumerate(slots):
         height = max((item.height for item in slot), default=0.0)
         for item in slot:
-            item.y = y + (height - item.height) / 2
+            item.y, item.slot_bottom = y, y + height
         if slot:
             y += height + (V_GAP if index % 2 == 0 else V_GAP * 0.75)
     width = max((item.x + item.width / 2 for item in items.values()), default=0.0) + MARGIN
@@ -476,16 +477,22 @@ def _route(items: dict[str, Item], arrows: list[Arrow]) -> None:
         group.sort(key=lambda a: (a.chain[0].x if a.chain else items[a.target].x))
         for index, arrow in enumerate(group):
             source = items[key]
-            arrow.points = [(spread(source, len(group), index), source.y + source.height)]
+            x = spread(source, len(group), index)
+            # Straight down to the bottom of the tallest box beside the source before
+            # turning, so that the arrow never cuts across a neighbour.
+            arrow.points = [(x, source.y + source.height), (x, source.slot_bottom)]
     for key, group in entering.items():
         group.sort(key=lambda a: (a.chain[-1].x if a.chain else items[a.source].x))
         target = items[key]
         for index, arrow in enumerate(group):
             for link in arrow.chain:
-                arrow.points.append((link.x, link.y))
-                if link.height:
-                    arrow.points.append((link.x, link.y + link.height))
+                # Through a label or a rank passed over, vertically across the whole slot.
+                arrow.points += [(link.x, link.y), (link.x, link.slot_bottom)]
             arrow.points.append((spread(target, len(group), index), target.y))
+            arrow.points = [
+                point for n, point in enumerate(arrow.points)
+                if n == 0 or point != arrow.points[n - 1]
+            ]
 
 
 # --- Parts ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pathways.tree import PlainTree, load_tree
 from rota.oncall import load_schedule
 
 # Bump when the printed layout changes, so that cached PDFs are made again.
-PRINT_REVISION = 1
+PRINT_REVISION = 2
 KIND_WORDS = {
     "question": "Question",
     "time_window": "Answered by the service: in hours or out of hours",

@@ -50,7 +50,7 @@ def digits(text: str) -> str:
 def test_pathway_pdf_prints_the_published_version(client, published):
     pathway, version = published
     reader = read(client.get("/pathways/vascular-test.pdf"))
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 3
     for page in reader.pages:
         assert (round(page.mediabox.width), round(page.mediabox.height)) in A4
     assert reader.metadata.title == "Vascular test, version 1"
@@ -64,7 +64,7 @@ def test_pathway_pdf_prints_the_published_version(client, published):
         assert squashed(expected) in text, expected
     for page in page_texts(reader):
         assert "Uncontrolled when printed" in page
-        assert re.search(r"Page \d of 2", page)
+        assert re.search(r"Page \d of 3", page)
 
 
 def test_pathway_pdf_never_prints_a_person_or_a_personal_number(client, published, rotas):
