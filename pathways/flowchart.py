@@ -575,7 +575,8 @@ def paginate(boxes: Mapping[str, Box], root: str, *, width: float, height: float
         if start in owned:
             continue
         limit_h = first_height if (first_height and not parts) else height
-        came_from = (1,) if parts else ()
+        # Sized for the longest "Continued from part ..." it could end up saying.
+        came_from = (98, 99) if parts else ()
 
         def fits(keys: list[str], limit_h=limit_h, start=start, came_from=came_from) -> bool:
             drawn, roots = _part_boxes(boxes, set(keys), start, None, came_from)
@@ -621,12 +622,6 @@ def paginate(boxes: Mapping[str, Box], root: str, *, width: float, height: float
         part.layout = layout(drawn, roots)
         part.total = len(parts)
     return parts
-
-
-def _own(boxes, key: str, keys: set[str]) -> Box:
-    box = boxes[key]
-    return Box(box.key, box.kind, box.lines, box.urgency,
-               tuple(a for a in box.arrows if a[1] in keys), box.title)
 
 
 def orientation(boxes: Mapping[str, Box], root: str) -> str:

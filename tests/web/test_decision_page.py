@@ -172,3 +172,9 @@ def test_decision_page_query_count_is_constant(world, published, rotas, role, qu
     with django_assert_num_queries(queries):
         page(client, two_contacts)
     assert Decision.objects.count() == 2
+
+
+def test_decision_page_links_the_pdf_of_the_version_it_used(world, published):
+    _, v1 = published
+    html = page(client_for(world, "referrer"), refer(world, v1, user=world.referrer_a))
+    assert 'href="/pathways/vascular-test/v1.pdf">PDF of this version</a>' in html
