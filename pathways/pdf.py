@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -28,11 +27,10 @@ from django.urls import reverse
 from pathways.flowchart import A4_LANDSCAPE, A4_PORTRAIT, flowchart
 from pathways.printing import PrintedVersion
 from rota.calendars import local
-from rota.pack import css_string
+from rota.pdf import css_string, render_pdf
 
 logger = logging.getLogger(__name__)
 
-STYLESHEET = Path(settings.BASE_DIR) / "templates" / "pdf" / "print.css"
 CACHE_SECONDS = 60 * 60 * 24 * 30
 # Page height left for the first part of the chart under the title block, in points.
 HEADER_HEIGHT = 110.0
@@ -76,8 +74,6 @@ def _chart(printed: PrintedVersion):
 
 def render_pathway_pdf(printed: PrintedVersion) -> bytes:
     """The PDF of ``printed`` (no cache); see :func:`pathway_pdf`."""
-    from weasyprint import CSS, HTML
-
     chart, first_own_page = _chart(printed)
     url = live_url(printed.slug)
     stamp = stamp_for(printed)
@@ -99,18 +95,15 @@ def render_pathway_pdf(printed: PrintedVersion) -> bytes:
     })
     running = f"{printed.title}, version {printed.number}. Uncontrolled when printed: " \
               f"check the live version at {url}"
-    page_css = CSS(string=(
+    page_css = (
         f"@page {{ size: A4 {chart.orientation};"
         f" @bottom-left {{ content: {css_string(running)}; font-size: 8pt; width: 75%; }}"
         f" @top-center {{ content: {css_string(stamp or printed.title)};"
         f" font-size: {'14pt' if stamp else '9pt'}; font-weight: bold;"
         f" color: {'#d5281b' if stamp else '#425563'}; }} }}"
         " .chart-part img { max-width: 100%; }"
-    ))
-    document = HTML(string=html, base_url=str(settings.BASE_DIR))
-    return document.write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET)), page_css], pdf_variant="pdf/ua-1",
     )
+    return render_pdf(html, page_css=page_css)
 
 
 def pdf_filename(printed: PrintedVersion) -> str:

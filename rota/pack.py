@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from rota.access import (
@@ -30,11 +28,11 @@ from rota.access import (
 )
 from rota.calendars import bank_holiday, instant_at, local
 from rota.oncall import Schedule, answer_spans, load_schedule
+from rota.pdf import css_string, render_pdf
 from rota.presentation import describe_contact, status_of, switchboard_route
 
 EDITIONS = ("staff", "switchboard")
 MIN_DAYS, MAX_DAYS = 1, 14
-STYLESHEET = Path(settings.BASE_DIR) / "templates" / "pdf" / "print.css"
 EDITION_VIEWERS = {
     "staff": Viewer(sees_names=True, visibilities=STAFF_VISIBLE),
     "switchboard": Viewer(sees_names=True, visibilities=EVERY_CONTACT),
@@ -115,12 +113,6 @@ class Pack:
     @property
     def holds_personal_numbers(self) -> bool:
         return self.edition == "switchboard"
-
-
-def css_string(text: str) -> str:
-    """``text`` as a CSS string literal, for running headers set per document."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'"{escaped}"'
 
 
 def pack_window(made_at: datetime, days: int) -> tuple[datetime, datetime]:
@@ -261,8 +253,6 @@ def pack_rows(pack: Pack):
 
 def render_pack_pdf(pack: Pack) -> bytes:
     """The pack as an A4 landscape, tagged PDF/UA-1."""
-    from weasyprint import CSS, HTML
-
     made = local(pack.made_at)
     made_text = f"Made {made:%H:%M on %a %-d %b %Y} ({made:%Z})"
     title = f"{pack.network}: on-call rota pack, {pack.edition} edition"
@@ -276,16 +266,13 @@ def render_pack_pdf(pack: Pack) -> bytes:
         "holds_numbers": HOLDS_NUMBERS,
     })
     top = f"{made_text}. {HOLDS_NUMBERS}" if pack.holds_personal_numbers else made_text
-    page_css = CSS(string=(
+    page_css = (
         "@page { size: A4 landscape;"
         f" @top-center {{ content: {css_string(top)}; font-size: 9pt; font-weight: bold;"
         f" color: {'#d5281b' if pack.holds_personal_numbers else '#212b32'}; }}"
         f" @bottom-left {{ content: {css_string(title)}; font-size: 8pt; }} }}"
-    ))
-    document = HTML(string=html, base_url=str(settings.BASE_DIR))
-    return document.write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET)), page_css], pdf_variant="pdf/ua-1",
     )
+    return render_pdf(html, page_css=page_css)
 
 
 def pack_filename(pack: Pack) -> str:

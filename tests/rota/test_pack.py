@@ -93,3 +93,41 @@ def test_build_pack_is_pure_over_the_schedule(world):
                       edition="staff", made_at=london(2026, 3, 18, 10, 0), days=1)
     assert pack.rotas == ()
     assert (pack.start, pack.end) == (start, end)
+
+
+@pytest.mark.parametrize("period", ["spring"], indirect=True)
+def test_pack_staff_edition_and_pathway_pdfs_hold_no_personal_number(period):
+    import io
+    import re
+    from datetime import date as day
+
+    from pypdf import PdfReader
+
+    from pathways.demo import seed_demo_pathways
+    from pathways.pdf import render_pathway_pdf
+    from pathways.printing import printed_version
+    from rota.models import ContactMethod
+    from rota.pack import render_pack_pdf
+
+    network, made_at, _, _ = period
+    personal = {
+        re.sub(r"\D", "", value)
+        for value in ContactMethod.objects.filter(visibility="switchboard")
+        .values_list("value", flat=True)
+    }
+    assert personal
+    pathways = seed_demo_pathways(network=network, anchor=day(2026, 3, 20))
+    pdfs = {"staff pack": render_pack_pdf(load_pack(network, edition="staff",
+                                                    made_at=made_at, days=3))}
+    for pathway in pathways:
+        version = pathway.versions.get(status="published")
+        pdfs[pathway.slug] = render_pathway_pdf(printed_version(version))
+    for name, pdf in pdfs.items():
+        text = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
+        found = re.sub(r"\D", "", text)
+        assert not [number for number in personal if number in found], name
+    switchboard = render_pack_pdf(load_pack(network, edition="switchboard", made_at=made_at,
+                                            days=3))
+    text = re.sub(r"\D", "", " ".join(
+        p.extract_text() or "" for p in PdfReader(io.BytesIO(switchboard)).pages))
+    assert any(number in text for number in personal)

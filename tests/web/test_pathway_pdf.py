@@ -186,3 +186,31 @@ def test_pathway_pdf_publishing_a_new_version_retires_the_old_one_in_print(clien
         client.get("/pathways/vascular-test/v1.pdf")))[0]
     assert "2(published)" in squashed(page_texts(read(
         client.get("/pathways/vascular-test.pdf")))[0])
+
+
+def figures(reader: PdfReader) -> list[str]:
+    """The alternative text of every figure in the structure tree."""
+    found = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "get"):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt")))
+            if node.get("/K") is not None:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_pathway_pdf_figures_say_what_they_are(client, published):
+    reader = read(client.get("/pathways/vascular-test.pdf"))
+    assert figures(reader) == [
+        "QR code for the live version: https://ir-pathways.example.nhs.uk/pathways/vascular-test/",
+        "Flowchart of Vascular test; the same pathway is written out as text after the chart.",
+    ]
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
