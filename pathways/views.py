@@ -37,6 +37,8 @@ from pathways.referring_site import (
     sites_for_referrers,
 )
 from rota.access import member_network_ids, viewer_for
+from rota.models import Network
+from rota.pack import EDITIONS, pack_editions_for
 
 DECISION_FRESH_FOR = timedelta(minutes=30)
 
@@ -85,7 +87,23 @@ def start(request):
         "site": site,
         "groups": groups,
         "change_site_url": _choose_site_url(reverse("pathways:start")),
+        "packs": _printable_packs(request.user),
     })
+
+
+def _printable_packs(user) -> list[tuple[object, list[tuple[str, str]]]]:
+    """The rota packs ``user`` may print, by network: (network, [(edition, address)])."""
+    packs = []
+    for network in Network.objects.filter(id__in=member_network_ids(user)).order_by("name"):
+        editions = pack_editions_for(user, network.id)
+        links = [
+            (edition, f"{reverse('rota:pack_pdf')}?"
+                      f"{urlencode({'network': network.slug, 'days': 7, 'edition': edition})}")
+            for edition in EDITIONS if edition in editions
+        ]
+        if links:
+            packs.append((network, links))
+    return packs
 
 
 def _safe_next(request, candidate: str | None) -> str:

@@ -131,3 +131,19 @@ def test_healthz_reports_the_age_of_each_pack(tmp_path, published, clock, settin
     assert response.json()["warnings"] == [
         "The fallback pack is 27 hours old (more than 26): check the nightly "
         "export_fallback_pack job."]
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_export_fallback_pack_in_a_terminal_draws_a_progress_bar(tmp_path, published, clock):
+    terminal = Terminal()
+    call_command("export_fallback_pack", "--network", "lsc", "--out", str(tmp_path),
+                 stdout=terminal)
+    output = terminal.getvalue()
+    assert "\r[########......................] 1/4 vascular-test-v1.pdf" in output
+    assert "\r[##############################] 4/4 index.html" in output
+    assert output.endswith("points at it.\n")
+    assert "1/4 vascular-test-v1.pdf\n" not in output

@@ -92,3 +92,15 @@ def test_rota_pack_bad_address_says_what_to_change(world, rotas, query, status, 
     response = client_for(world, "switchboard").get(f"/rota/pack.pdf{query}")
     assert response.status_code == status
     assert says in response.content
+
+
+@pytest.mark.parametrize(("role", "links"), [
+    ("anonymous", []),
+    ("referrer", ["staff"]),
+    ("switchboard", ["staff", "switchboard"]),
+    ("outsider", []),
+])
+def test_start_page_links_the_packs_the_user_may_print(world, rotas, role, links):  # noqa: F811
+    html = client_for(world, role).get("/").content.decode()
+    found = re.findall(r'href="/rota/pack.pdf\?network=lsc&amp;days=7&amp;edition=(\w+)"', html)
+    assert found == links
