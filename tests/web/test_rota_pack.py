@@ -18,7 +18,10 @@ def texts(response) -> list[str]:
     reader = PdfReader(io.BytesIO(response.content))
     for page in reader.pages:
         assert (round(page.mediabox.width), round(page.mediabox.height)) == (842, 595)
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
+    assert re.search(r"pdfuaid:part[^0-9]*1", root["/Metadata"].get_object().get_data().decode())
+    assert reader.metadata.title.startswith("Lancashire and South Cumbria: on-call rota pack, ")
     return [page.extract_text() or "" for page in reader.pages]
 
 
@@ -57,6 +60,7 @@ def test_rota_pack_anonymous_is_asked_to_sign_in(world, rotas):  # noqa: F811
 def test_rota_pack_staff_edition_names_people_without_personal_numbers(world, rotas,  # noqa: F811
                                                                        fixed_now):
     pages = texts(client_for(world, "referrer").get(f"{PACK}&edition=staff"))
+    assert len(pages) == 1
     text = " ".join(pages)
     assert "Dr Day" in text and "Mr Vascular" in text
     assert "Royal Preston switchboard 01772 716565, bleep 2345" in re.sub(r"\s+", " ", text)
