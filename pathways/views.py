@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +42,7 @@ from rota.models import Network
 from rota.pack import EDITIONS, pack_editions_for
 
 DECISION_FRESH_FOR = timedelta(minutes=30)
+CHART_CACHE_SECONDS = 60 * 60 * 24
 
 
 # --- Start and referring site ------------------------------------------------------------
@@ -169,13 +171,18 @@ def pathway_detail(request, slug):
     site = remembered_site(request)
     pathway.published_number = version.number
     printed = printed_version(version)
-    chart = flowchart(printed.tree, printed.summaries, title=printed.title)
+    # Laying out a big chart takes a while; it changes only with what it prints.
+    key = f"pathway-chart:{version.pk}:{printed.fingerprint()}"
+    svgs = cache.get(key)
+    if svgs is None:
+        svgs = flowchart(printed.tree, printed.summaries, title=printed.title).svgs
+        cache.set(key, svgs, CHART_CACHE_SECONDS)
     return render(request, "pathways/pathway.html", {
         "pathway": pathway,
         "version": version,
         "start_url": _entry_url(pathway, site),
         "printed": printed,
-        "chart_parts": [mark_safe(svg) for svg in chart.svgs],  # noqa: S308 - escaped in flowchart
+        "chart_parts": [mark_safe(svg) for svg in svgs],  # noqa: S308 - escaped in flowchart
     })
 
 

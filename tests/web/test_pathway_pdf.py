@@ -214,3 +214,20 @@ def test_pathway_pdf_figures_say_what_they_are(client, published):
         "Flowchart of Vascular test; the same pathway is written out as text after the chart.",
     ]
     assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+
+
+def test_pathway_page_lays_out_the_chart_once_until_it_changes(client, published, world,
+                                                               monkeypatch):
+    import pathways.views
+
+    calls = []
+    real = pathways.views.flowchart
+    monkeypatch.setattr(pathways.views, "flowchart",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = client.get("/pathways/vascular-test/").content
+    assert client.get("/pathways/vascular-test/").content == first
+    assert len(calls) == 1
+    world.preston.switchboard = "01772 716566"
+    world.preston.save()
+    assert b"01772 716566" in client.get("/pathways/vascular-test/").content
+    assert len(calls) == 2
