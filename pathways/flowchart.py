@@ -626,8 +626,12 @@ def paginate(boxes: Mapping[str, Box], root: str, *, width: float, height: float
 
 def orientation(boxes: Mapping[str, Box], root: str) -> str:
     """``landscape`` when the whole chart is wider than a portrait page, else ``portrait``."""
-    whole = layout(boxes, [root] if root in boxes else list(boxes)[:1])
+    whole = layout(boxes, [root] + [key for key in boxes if key != root])
     return "landscape" if whole.width > A4_PORTRAIT[0] else "portrait"
+
+
+def _overflows(parts: list[Part], width: float, height: float) -> bool:
+    return any(p.layout.width > width or p.layout.height > height for p in parts)
 
 
 # --- Drawing -------------------------------------------------------------------------------
@@ -767,6 +771,10 @@ def flowchart(tree: PlainTree, summaries: Mapping[str, Iterable[str]] | None = N
     chosen = page or orientation(boxes, root)
     width, height = A4_LANDSCAPE if chosen == "landscape" else A4_PORTRAIT
     parts = paginate(boxes, root, width=width, height=height, first_height=first_height)
+    if page is None and chosen == "portrait" and _overflows(parts, width, height):
+        # One question with many answers can be wider than a portrait page on its own.
+        chosen, (width, height) = "landscape", A4_LANDSCAPE
+        parts = paginate(boxes, root, width=width, height=height, first_height=first_height)
     marked = tuple(highlighted)
     svgs = tuple(
         part_svg(part, title=title or tree.pathway_title, highlighted=marked,
