@@ -153,10 +153,12 @@ def _note(schedule: Schedule, rota, segment) -> str:
     if segment.divert is not None:
         divert = segment.divert
         target = schedule.rotas.get(divert.to_rota_id) if divert.to_rota_id else None
-        where = (
-            f"calls go to {target.name} (see its rows)" if target
-            else f"call {divert.contact_label} on {divert.contact_number}"
-        )
+        if target is not None:
+            where = f"calls go to {target.name} (see its rows)"
+        elif divert.to_rota_id:
+            where = "calls go to a rota of another network: ask its switchboard"
+        else:
+            where = f"call {divert.contact_label} on {divert.contact_number}"
         return f"Diverted: {divert.reason}. Until the divert ends, {where}."
     if segment.gap:
         fallback = schedule.rotas.get(rota.fallback_id) if rota.fallback_id else None

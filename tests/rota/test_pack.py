@@ -131,3 +131,37 @@ def test_pack_staff_edition_and_pathway_pdfs_hold_no_personal_number(period):
     text = re.sub(r"\D", "", " ".join(
         p.extract_text() or "" for p in PdfReader(io.BytesIO(switchboard)).pages))
     assert any(number in text for number in personal)
+
+
+def test_pack_divert_and_gap_say_where_calls_go(world):
+    from rota.oncall import DivertItem, load_schedule
+    from rota.pack import _note
+    from tests.factories import RotaFactory
+
+    day = RotaFactory(network=world.network, slug="day", name="Day rota", based_at=world.preston)
+    night = RotaFactory(network=world.network, slug="night", name="Night rota",
+                        based_at=world.preston, fallback=day)
+    schedule = load_schedule(network_ids=[world.network.id], start=london(2026, 3, 18, 0, 0),
+                             end=london(2026, 3, 19, 0, 0))
+    gap = resolve(schedule, night.id)
+    assert gap.gap
+    assert _note(schedule, schedule.rotas[night.id], gap) == (
+        "Gap: nobody on call. Calls go to Day rota (see its rows).")
+    for to_rota, expected in [
+        (day.id, "Diverted: suite down. Until the divert ends, calls go to Day rota (see its "
+                 "rows)."),
+        (99999, "Diverted: suite down. Until the divert ends, calls go to a rota of another "
+                "network: ask its switchboard."),
+        (None, "Diverted: suite down. Until the divert ends, call Theatres on 01772 716565."),
+    ]:
+        divert = DivertItem(1, night.id, gap.start, gap.end, "suite down", to_rota,
+                            "Theatres" if to_rota is None else "", "01772 716565"
+                            if to_rota is None else "")
+        segment = type(gap)(gap.start, gap.end, (), False, divert)
+        assert _note(schedule, schedule.rotas[night.id], segment) == expected
+
+
+def resolve(schedule, rota_id):
+    from rota.oncall import resolve_timeline
+
+    return resolve_timeline(schedule, rota_id)[0]
