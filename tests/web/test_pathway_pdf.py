@@ -231,3 +231,19 @@ def test_pathway_page_lays_out_the_chart_once_until_it_changes(client, published
     world.preston.save()
     assert b"01772 716566" in client.get("/pathways/vascular-test/").content
     assert len(calls) == 2
+
+
+def test_pathway_pdf_of_a_broken_draft_still_prints_for_its_lead(world, published):
+    from pathways.models import Node, Option
+
+    pathway, _ = published
+    draft = version_create_draft(pathway=pathway, user=world.lead)
+    node = Node.objects.get(version=draft, key="bleeding")
+    Option.objects.create(node=node, key="maybe", text="Not sure", order=9, next_key="nowhere")
+    Node.objects.create(version=draft, key="orphan", kind="outcome", text="Nobody gets here",
+                        urgency="routine")
+    text = squashed(" ".join(page_texts(read(
+        client_for(world, "lead").get("/pathways/vascular-test/v2.pdf")))))
+    assert squashed("Not sure: missing node 'nowhere'") in text
+    assert squashed("Nobody gets here") in text
+    assert squashed("DRAFT: not for clinical use") in text
