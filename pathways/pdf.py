@@ -32,10 +32,10 @@ from rota.pdf import css_string, render_pdf
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60 * 60 * 24 * 30
-# Page height left for the first part of the chart under the title block, in points.
+# Heights of page 1's title block and of a part's caption, in points: what the
+# first part of the chart gives up to share page 1 with the title.
 HEADER_HEIGHT = 110.0
 CAPTION_HEIGHT = 18.0
-STATUS_WORDS = {"draft": "draft", "published": "published", "retired": "retired"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def render_pathway_pdf(printed: PrintedVersion) -> bytes:
     ]
     html = render_to_string("pdf/pathway.html", {
         "printed": printed,
-        "status_words": STATUS_WORDS.get(printed.status, printed.status),
+        "status_words": printed.status,
         "published": local(printed.published_at).strftime("%-d %B %Y")
         if printed.published_at else "",
         "stamp": stamp,
