@@ -1,9 +1,9 @@
 from django.urls import path
 
-from rota import views
+from rota import pack_views
 
 app_name = "rota"
 
 urlpatterns = [
-    path("rota/pack.pdf", views.pack_pdf, name="pack_pdf"),
+    path("rota/pack.pdf", pack_views.pack_pdf, name="pack_pdf"),
 ]

@@ -1,4 +1,4 @@
-"""Rota pages: the printable rota pack.
+"""The printable rota pack's page: /rota/pack.pdf.
 
 Thin adapters over :mod:`rota.pack`; the instant is read once per request.
 A refusal is a page that says what to change, never a 500.
