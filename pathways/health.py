@@ -6,10 +6,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from pathways.fallback_pack import fallback_pack_status
 
 
+@require_safe
 def healthz(request):
     """200 while the database answers; ``warnings`` name a fallback pack older than allowed.
 

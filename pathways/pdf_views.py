@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 
 from pathways.models import Pathway, VersionStatus
 from pathways.pdf import pathway_pdf
@@ -29,6 +30,7 @@ def _pdf_response(rendered, *, private: bool) -> HttpResponse:
     return response
 
 
+@require_safe
 def pathway_pdf_view(request, slug):
     pathway = get_object_or_404(Pathway, slug=slug)
     version = pathway.versions.filter(status=VersionStatus.PUBLISHED).first()
@@ -39,6 +41,7 @@ def pathway_pdf_view(request, slug):
     return _pdf_response(pathway_pdf(printed_version(version)), private=False)
 
 
+@require_safe
 def version_pdf_view(request, slug, number):
     pathway = get_object_or_404(Pathway, slug=slug)
     version = (

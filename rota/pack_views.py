@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from rota.models import Network
 from rota.pack import (
@@ -41,6 +42,7 @@ def _days(raw: str | None) -> int | None:
     return int(raw)
 
 
+@require_safe
 def pack_pdf(request):
     """``GET /rota/pack.pdf?network=<slug>&days=7&edition=staff|switchboard``."""
     slug = request.GET.get("network", "")

@@ -108,3 +108,11 @@ def test_start_page_links_the_packs_the_user_may_print(world, rotas, role, links
     html = client_for(world, role).get("/").content.decode()
     found = re.findall(r'href="/rota/pack.pdf\?network=lsc&amp;days=7&amp;edition=(\w+)"', html)
     assert found == links
+
+
+@pytest.mark.parametrize("path", ["/rota/pack.pdf?network=lsc", "/pathways/vascular-test.pdf",
+                                  "/pathways/vascular-test/v1.pdf", "/healthz"])
+def test_printing_addresses_only_answer_get(world, rotas, path):  # noqa: F811
+    from django.test import Client
+
+    assert Client().post(path).status_code == 405
