@@ -49,6 +49,7 @@ def _configure() -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("SITE_URL", "https://ir-pathways.example.nhs.uk")
     os.environ.setdefault("ALLOW_DEMO_SEED", "true")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

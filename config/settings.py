@@ -201,6 +201,27 @@ ROTA_GENERATION_HORIZON_DAYS = _env_int("ROTA_GENERATION_HORIZON_DAYS", 91)
 ALLOW_DEMO_SEED = _env_bool("ALLOW_DEMO_SEED", DEBUG)
 
 
+# --- Printing (pathway PDFs, the rota pack, the nightly fallback pack) ---
+# The canonical address printed on paper (QR codes, "check the live version"):
+# never the host of whoever first asked for a PDF, which a cache would keep.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off, e.g. https://ir-pathways.example.nhs.uk"
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if not SITE_URL.startswith(("https://", "http://")) or "/" in SITE_URL.split("://", 1)[1]:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be a scheme and host such as https://ir-pathways.example.nhs.uk, "
+        f"not {SITE_URL!r}"
+    )
+# Folders that export_fallback_pack writes (each holds a `current` link); /healthz
+# reports the age of each pack and warns when one is older than this many hours.
+FALLBACK_PACK_DIRS = _env_list("FALLBACK_PACK_DIRS", [])
+FALLBACK_PACK_MAX_AGE_HOURS = _env_int("FALLBACK_PACK_MAX_AGE_HOURS", 26)
+
+
 def _env_rate(name: str, default: str) -> str:
     raw = os.environ.get(name) or default
     number, _, period = raw.partition("/")

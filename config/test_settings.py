@@ -6,6 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOW_DEMO_SEED", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SITE_URL", "https://ir-pathways.example.nhs.uk")
 
 from config.settings import *  # noqa: E402,F403
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("config.sign_in")),
     path("switchboard/", include("rota.urls")),
     path("", include("config.api_urls")),
+    path("", include("rota.pack_urls")),
     path("", include("pathways.urls")),
 ]
 

@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from pathways.decisions import (
@@ -30,9 +32,11 @@ from pathways.decisions import (
 )
 from pathways.engine import evaluate_version
 from pathways.errors import EvaluationError
+from pathways.flowchart import flowchart
 from pathways.forms import NO_SUCH_REFERENCE, AnswerForm, ReferenceForm, SiteForm
 from pathways.models import Channel, Pathway, PathwayVersion, VersionStatus
 from pathways.presentation import decision_as_dict
+from pathways.printing import printed_version
 from pathways.referral import ReferralState, StateError, parse_state, refer_url
 from pathways.referring_site import (
     remember_site,
@@ -41,8 +45,11 @@ from pathways.referring_site import (
     sites_for_referrers,
 )
 from rota.access import member_network_ids, viewer_for
+from rota.models import Network
+from rota.pack import EDITIONS, pack_editions_for
 
 DECISION_FRESH_FOR = timedelta(minutes=30)
+CHART_CACHE_SECONDS = 60 * 60 * 24
 
 
 # --- Start and referring site ------------------------------------------------------------
@@ -89,7 +96,23 @@ def start(request):
         "site": site,
         "groups": groups,
         "change_site_url": _choose_site_url(reverse("pathways:start")),
+        "packs": _printable_packs(request.user),
     })
+
+
+def _printable_packs(user) -> list[tuple[object, list[tuple[str, str]]]]:
+    """The rota packs ``user`` may print, by network: (network, [(edition, address)])."""
+    packs = []
+    for network in Network.objects.filter(id__in=member_network_ids(user)).order_by("name"):
+        editions = pack_editions_for(user, network.id)
+        links = [
+            (edition, f"{reverse('rota:pack_pdf')}?"
+                      f"{urlencode({'network': network.slug, 'days': 7, 'edition': edition})}")
+            for edition in EDITIONS if edition in editions
+        ]
+        if links:
+            packs.append((network, links))
+    return packs
 
 
 def _safe_next(request, candidate: str | None) -> str:
@@ -154,10 +177,19 @@ def pathway_detail(request, slug):
         raise Http404("This pathway has no published version.")
     site = remembered_site(request)
     pathway.published_number = version.number
+    printed = printed_version(version)
+    # Laying out a big chart takes a while; it changes only with what it prints.
+    key = f"pathway-chart:{version.pk}:{printed.fingerprint()}"
+    svgs = cache.get(key)
+    if svgs is None:
+        svgs = flowchart(printed.tree, printed.summaries, title=printed.title).svgs
+        cache.set(key, svgs, CHART_CACHE_SECONDS)
     return render(request, "pathways/pathway.html", {
         "pathway": pathway,
         "version": version,
         "start_url": _entry_url(pathway, site),
+        "printed": printed,
+        "chart_parts": [mark_safe(svg) for svg in svgs],  # noqa: S308 - escaped in flowchart
     })
 
 

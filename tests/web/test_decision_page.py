@@ -317,3 +317,9 @@ def test_decision_logging_query_count_does_not_grow_with_steps(
     _, v1 = published
     with django_assert_num_queries(20):
         refer(world, v1, answers=answers)
+
+
+def test_decision_page_links_the_pdf_of_the_version_it_used(world, published):
+    _, v1 = published
+    html = page(client_for(world, "referrer"), refer(world, v1, user=world.referrer_a))
+    assert 'href="/pathways/vascular-test/v1.pdf">PDF of this version</a>' in html

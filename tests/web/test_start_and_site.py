@@ -100,12 +100,14 @@ def test_site_choice_refuses_an_unknown_site_and_an_offsite_next(world, publishe
     assert offsite["Location"] == "/"
 
 
-def test_pathway_page_shows_the_published_version_and_no_pdf_link(world, published):
+def test_pathway_page_shows_the_published_version_and_its_pdf_not_the_drafts(world,
+                                                                            published):
     pathway, _ = published
     version_create_draft(pathway=pathway, user=None)
     html = Client().get("/pathways/vascular-test/").content.decode()
     assert "1, published 09:00 on Sun 1 Mar 2026 (GMT)" in html
     assert 'id="flowchart"' in html
-    assert ".pdf" not in html
+    assert 'href="/pathways/vascular-test.pdf"' in html
+    assert "v2.pdf" not in html
     assert "Start a referral" in html
     assert Client().get("/pathways/nothing-here/").status_code == 404
