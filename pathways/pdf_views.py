@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from pathways.models import Pathway, VersionStatus
 from pathways.pdf import pathway_pdf
 from pathways.printing import printed_version
-from rota.access import may_manage_pathways
+from rota.access import Kind, may_read
 
 # PostgreSQL's integer: a longer number in the address is no version, not an error.
 LARGEST_VERSION = 2**31 - 1
@@ -48,7 +48,7 @@ def version_pdf_view(request, slug, number):
         pathway.versions.filter(number=number).first() if number <= LARGEST_VERSION else None
     )
     hidden = version is not None and version.status == VersionStatus.DRAFT and not (
-        may_manage_pathways(request.user, pathway.network_id)
+        may_read(request.user, Kind.DRAFT, pathway.network_id)
     )
     if version is None or hidden:
         raise Http404(
