@@ -1,12 +1,11 @@
 from django.urls import path
 
-from pathways import health, pdf_views, views
+from pathways import pdf_views, views
 
 app_name = "pathways"
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("healthz", health.healthz, name="healthz"),
     path("site/", views.choose_site, name="site"),
     path("pathways/<slug:slug>/", views.pathway_detail, name="pathway"),
     path("pathways/<slug:slug>.pdf", pdf_views.pathway_pdf_view, name="pathway_pdf"),

@@ -106,7 +106,7 @@ def _printable_packs(user) -> list[tuple[object, list[tuple[str, str]]]]:
     for network in Network.objects.filter(id__in=member_network_ids(user)).order_by("name"):
         editions = pack_editions_for(user, network.id)
         links = [
-            (edition, f"{reverse('rota:pack_pdf')}?"
+            (edition, f"{reverse('rota_pack:pack_pdf')}?"
                       f"{urlencode({'network': network.slug, 'days': 7, 'edition': edition})}")
             for edition in EDITIONS if edition in editions
         ]

@@ -19,7 +19,8 @@ def _manage(*args, **env):
 
 def production_env(**extra) -> dict:
     return {"SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "false",
-            "ALLOWED_HOSTS": "ir.example.nhs.uk", **extra}
+            "ALLOWED_HOSTS": "ir.example.nhs.uk", "SITE_URL": "https://ir.example.nhs.uk",
+            **extra}
 
 
 def test_check_deploy_with_production_settings_reports_no_issues():

@@ -424,6 +424,18 @@ URL_CASES: dict[str, UrlCase] = {
     "pathways:pathway": UrlCase(lambda m: "/pathways/vascular-test/", _PAGE),
     "pathways:refer": UrlCase(lambda m: "/pathways/vascular-test/refer/?v=1&site=RXN01", _PAGE),
     "pathways:decision_lookup": UrlCase(lambda m: "/decisions/", _PAGE),
+    # Printed pathways: the published version for anyone; a draft for its network's leads.
+    "pathways:pathway_pdf": UrlCase(lambda m: "/pathways/vascular-test.pdf", _all(200)),
+    "pathways:version_pdf": UrlCase(
+        lambda m: f"/pathways/vascular-test/v{m.draft_number}.pdf",
+        _only({"lead", "dual", "admin"}, no=404),
+    ),
+    # The rota pack's staff edition: staff of the network (a token is no session).
+    "rota_pack:pack_pdf": UrlCase(
+        lambda m: "/rota/pack.pdf?network=lsc&days=1&edition=staff",
+        _only({"referrer", "switchboard", "coordinator", "lead", "dual", "admin"})
+        | {"anonymous": 302} | {who: 302 for who in TOKENS},
+    ),
     "pathways:decision": UrlCase(
         lambda m: f"/decisions/{m.decision.reference}/",
         # A token is no session on a page: like anyone without a role there, 404.
