@@ -94,6 +94,7 @@ def test_oncall_is_exactly_presentations_redacted_answer(world, rotas):
 
 
 def test_oncall_gap_gives_the_fallback_answer(world, rotas):
+    """Controls H-02."""
     body = client_as(world, "switchboard").get(
         "/api/v1/oncall/", {"rota": "lsc-ir", "at": "2026-05-04T18:00"}
     ).json()
@@ -176,6 +177,7 @@ def test_oncall_refuses_a_wall_time_that_does_not_exist(world, rotas):
 
 
 def test_oncall_refuses_an_ambiguous_wall_time(world, rotas):
+    """Controls H-05."""
     response = client_as(world, "anonymous").get(
         "/api/v1/oncall/", {"rota": "lsc-ir", "at": "2026-10-25T01:30"}
     )

@@ -286,6 +286,7 @@ def test_evaluate_a_version_retired_over_an_hour_ago_is_refused(world, pathway, 
 
 
 def test_evaluate_asked_as_a_preview_logs_nothing_and_says_so(world, pathway, fixed_now):
+    """Controls H-20."""
     body = evaluate(client_as(world, "referrer"), answers={"bleeding": "yes"},
                     preview=True).json()
     assert (body["status"], body["decision"], body["logged"], body["preview"]) == (
@@ -310,6 +311,7 @@ def test_evaluate_at_an_instant_near_now_is_logged_further_is_not(
 
 
 def test_evaluate_a_draft_is_a_preview_for_its_lead(world, pathway, fixed_now):
+    """Controls H-25."""
     version_create_draft(pathway=pathway, user=world.lead)
     body = evaluate(client_as(world, "lead"), answers={"bleeding": "yes"}, version=2).json()
     assert (body["version"]["status"], body["decision"], body["preview"], body["logged"]) == (

@@ -70,6 +70,7 @@ def test_board_by_keyboard_only(live_server, page, world, night):
 
 
 def test_board_refresh_keeps_the_search_and_says_when(live_server, page, world, night):
+    """Controls H-26."""
     sign_in(page, live_server.url)
     page.fill("#board-q", "zzz")
     page.evaluate("document.querySelector('[data-board]').refreshNow()")
@@ -81,6 +82,7 @@ def test_board_refresh_keeps_the_search_and_says_when(live_server, page, world, 
 
 
 def test_board_says_plainly_when_signed_out(live_server, page, world, night):
+    """Controls H-26."""
     sign_in(page, live_server.url)
     page.context.clear_cookies()
     page.evaluate("document.querySelector('[data-board]').refreshNow()")

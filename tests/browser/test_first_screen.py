@@ -113,6 +113,7 @@ def first_screen_problems(page, label: str) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_first_screen_of_every_demo_outcome(live_server, demo, clock, browser):
+    """Controls H-11, H-19."""
     sites = list(Site.objects.filter(trust__network=demo.network).order_by("ods_code"))
     routes = [
         route
@@ -153,6 +154,7 @@ BANNER_ROUTES = {
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("signed_in", [True, False], ids=["signed-in", "anonymous"])
 def test_first_screen_with_each_banner(live_server, demo, clock, browser, signed_in):
+    """Controls H-19."""
     user = get_user_model().objects.get(username="referrer-preston") if signed_in else None
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()

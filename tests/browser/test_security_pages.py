@@ -12,6 +12,7 @@ def test_api_docs_render_under_the_policy(live_server, page, world):
 
 
 def test_sign_in_pause_page_is_accessible_and_gives_2222(live_server, page, world):
+    """Controls H-11."""
     for address in ("127.0.0.1", "::1"):  # however the browser reaches the test server
         AccessAttempt.objects.create(username="referrer-a", ip_address=address,
                                      user_agent="", failures_since_start=10)

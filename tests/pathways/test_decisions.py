@@ -84,6 +84,7 @@ def test_referral_record_asked_as_a_preview_logs_nothing(world, published):
 
 
 def test_referral_record_on_a_draft_is_a_preview(world, published):
+    """Controls H-25."""
     pathway, _ = published
     draft = version_create_draft(pathway=pathway, user=None)
     evaluation, decision = record(draft, world)
@@ -106,6 +107,7 @@ def test_referral_record_draft_published_during_its_preview_stays_a_preview(worl
 def test_referral_record_on_a_version_retired_within_the_hour_is_logged_and_flagged(
     world, published, retired_before
 ):
+    """Controls H-20."""
     pathway, v1 = published
     draft = version_create_draft(pathway=pathway, user=None)
     version_publish(version=draft, user=None, now=NOW - retired_before)

@@ -264,6 +264,7 @@ def test_evaluate_answer_off_the_path_is_an_error():
 
 
 def test_evaluate_referring_site_outside_the_network_is_an_error():
+    """Controls H-10."""
     assert error_of(TWO_QUESTIONS, {}, site=99) == (
         "site_outside_network", None,
         "The referring site is not a site of this pathway's network.",

@@ -50,6 +50,7 @@ def contacts(shifts, version_tree=ESCALATION):
 
 
 def test_escalation_gap_falling_back_to_a_later_step_goes_straight_to_it():
+    """Controls H-17."""
     result = contacts({4: 1})  # the night rota has nobody: it falls back to the second on call
     first, second = result.contacts
     assert first.answer["status"] == "gap"
@@ -63,6 +64,7 @@ def test_escalation_gap_falling_back_to_a_later_step_goes_straight_to_it():
 
 
 def test_escalation_same_person_on_two_steps_is_shown_once_with_both_reasons():
+    """Controls H-17."""
     result = contacts({2: 1, 4: 1})  # Dr Xavier is first and second on call
     first, second = result.contacts
     assert (first.same_as_step, second.same_as_step) == (None, 1)
@@ -83,6 +85,7 @@ def test_escalation_two_people_are_two_steps():
 
 
 def test_escalation_ending_in_a_fixed_number_needs_no_last_resort():
+    """Controls H-13."""
     version_tree = tree(outcome("o-now", role_step("ir-consultant", order=1),
                                 fixed_step(order=2)))
     assert contacts({2: 1}, version_tree).if_no_answer is None

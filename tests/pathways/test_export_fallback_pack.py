@@ -41,6 +41,7 @@ def text_of(path) -> str:
 
 def test_export_fallback_pack_writes_every_file_and_switches_current(tmp_path, published,
                                                                       clock):
+    """Controls H-09."""
     output = export(tmp_path)
     current = tmp_path / "current"
     assert current.is_symlink() and os.readlink(current) == "20260318T100000Z"
@@ -69,6 +70,7 @@ def test_export_fallback_pack_writes_every_file_and_switches_current(tmp_path, p
 
 def test_export_fallback_pack_failure_keeps_the_previous_pack(tmp_path, published, clock,
                                                                monkeypatch):
+    """Controls H-09."""
     export(tmp_path)
     clock["now"] = NOW + timedelta(days=1)
 
@@ -112,6 +114,7 @@ def test_export_fallback_pack_bad_arguments_say_what_to_change(tmp_path, world, 
 
 
 def test_healthz_reports_the_age_of_each_pack(tmp_path, published, clock, settings):
+    """Controls H-09."""
     settings.FALLBACK_PACK_DIRS = [str(tmp_path), str(tmp_path / "never")]
     export(tmp_path)
     clock["now"] = NOW + timedelta(hours=25)

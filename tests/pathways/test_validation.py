@@ -182,6 +182,7 @@ def test_representative_instants_are_in_and_out_of_hours():
 
 
 def test_problem_names_the_node_as_written_and_never_starts_with_its_key():
+    """Controls H-14."""
     from pathways.validation import Problem, labelled
 
     version_tree = tree(

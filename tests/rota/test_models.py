@@ -162,6 +162,7 @@ def test_contact_mobile_with_site_refused(world):
 
 
 def test_site_switchboard_must_be_uk_number(world):
+    """Controls H-12."""
     world.chorley.switchboard = "07700 901123"
     with pytest.raises(ValidationError) as error:
         world.chorley.full_clean()
@@ -169,6 +170,7 @@ def test_site_switchboard_must_be_uk_number(world):
 
 
 def test_phones_normalise_and_dialling_uri():
+    """Controls H-12."""
     assert normalise_uk_number("01772716565") == "01772 716565"
     assert dialling_uri("01772 716565") == "tel:+441772716565"
     assert dialling_uri("07700 900123") == "tel:+447700900123"

@@ -71,6 +71,7 @@ def handover_at_eight(rota, doctors):
 
 
 def test_answer_handover_at_exactly_eight_is_half_open(rota, handover_at_eight):
+    """Controls H-07."""
     a, b = handover_at_eight
     before, _ = who_is_on_call(rota, london(2026, 4, 14, 7, 59, 59))
     at, _ = who_is_on_call(rota, london(2026, 4, 14, 8, 0))
@@ -100,6 +101,7 @@ def test_answer_no_handover_at_31_minutes(rota, handover_at_eight, hour, minute)
 
 
 def test_answer_handover_across_march_clock_change(rota, doctors):
+    """Controls H-05."""
     a, b = doctors[:2]
     shift(rota, a, london(2026, 3, 28, 17, 0), london(2026, 3, 29, 8, 0))
     shift(rota, b, london(2026, 3, 29, 8, 0), london(2026, 3, 29, 17, 0))
@@ -413,6 +415,7 @@ def test_timeline_in_hours_rota_with_no_shifts_gaps_only_in_hours(in_hours_rota)
 
 
 def test_timeline_out_of_hours_rota_requires_bank_holiday(world):
+    """Controls H-06."""
     ooh = RotaFactory(
         network=world.network, based_at=world.preston, required_coverage="out_of_hours"
     )
@@ -438,6 +441,7 @@ def test_answer_rota_with_no_shifts_at_all(rota):
 
 
 def test_answer_divert_to_another_rota(world, rota, doctors):
+    """Controls H-13."""
     a, b = doctors[:2]
     other = RotaFactory(network=world.network, based_at=world.blackburn, slug="blackburn-ir")
     shift(rota, a, london(2026, 4, 14, 8, 0), london(2026, 4, 15, 8, 0))

@@ -78,6 +78,7 @@ def test_shift_create_refuses_naive_instant(rota, doctors):
 
 
 def test_cover_create_records_cover_and_history_user(world, rota, doctors, a_on_tuesday):
+    """Controls H-01."""
     cover = services.cover_create(
         rota=rota, covering=doctors[2], replaces=doctors[0], start=london(2026, 4, 14, 12, 0),
         end=london(2026, 4, 14, 20, 0), reason="Clinic", user=world.coordinator,

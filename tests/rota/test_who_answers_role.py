@@ -75,6 +75,7 @@ def test_role_in_the_evening_is_answered_by_the_night_rota_from_17(world, pair):
 
 
 def test_role_over_a_bank_holiday_stays_with_the_out_of_hours_rota(world, pair):
+    """Controls H-06."""
     day, night, people = pair
     # Good Friday 3 April 2026 is out of hours all day: the night rota's next person answers.
     shift(night, people["Dr Night"], london(2026, 4, 2, 17, 0), london(2026, 4, 3, 8, 0))
@@ -88,6 +89,7 @@ def test_role_over_a_bank_holiday_stays_with_the_out_of_hours_rota(world, pair):
 
 
 def test_role_across_the_march_clock_change(world, pair):
+    """Controls H-05."""
     day, night, people = pair
     # Saturday 28 March 08:00 GMT to Monday 30 March 08:00 BST: 47 hours, not 48.
     shift(night, people["Dr Night"], london(2026, 3, 28, 8, 0), london(2026, 3, 30, 8, 0))
@@ -99,6 +101,7 @@ def test_role_across_the_march_clock_change(world, pair):
 
 
 def test_role_across_the_october_clock_change(world, pair):
+    """Controls H-05."""
     day, night, people = pair
     # Saturday 24 October 08:00 BST to Monday 26 October 08:00 GMT: 49 hours.
     shift(night, people["Dr Night"], london(2026, 10, 24, 8, 0), london(2026, 10, 26, 8, 0))
@@ -121,6 +124,7 @@ def test_role_through_a_cover_names_the_covering_clinician_next(world, pair):
 
 
 def test_role_in_a_gap_answers_through_the_fallback_until_the_gap_ends(world, pair):
+    """Controls H-02."""
     day, night, people = pair
     second = RotaFactory(network=world.network, based_at=world.preston, slug="ir-second",
                          role="ir-second", required_coverage="out_of_hours")
@@ -138,6 +142,7 @@ def test_role_in_a_gap_answers_through_the_fallback_until_the_gap_ends(world, pa
 
 
 def test_role_diverted_until_the_divert_ends(world, pair):
+    """Controls H-03."""
     day, night, people = pair
     shift(day, people["Dr Day"], london(2026, 4, 14, 8, 0), london(2026, 4, 14, 17, 0))
     services.divert_create(

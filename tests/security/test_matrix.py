@@ -291,6 +291,7 @@ ADMIN_SITE_VIEWS = {"index", "login", "logout", "password_change", "password_cha
 
 
 def test_matrix_every_url_and_admin_model_has_an_entry():
+    """Controls H-15."""
     names = set(_walk(get_resolver().url_patterns))
     assert names - set(URL_CASES) == set(), "a URL without an access expectation"
     assert set(URL_CASES) - names == set(), "an expectation for a URL that no longer exists"

@@ -67,6 +67,7 @@ def test_board_search_by_name_site_rota_role_and_number(world, night, query, fou
 
 
 def test_board_at_another_time_is_labelled_not_now(world, night):
+    """Controls H-24."""
     html = signed_in(world.switchboard).get(
         "/switchboard/", {"date": "2026-05-05", "time": "10:00"}
     ).content.decode()
@@ -79,6 +80,7 @@ def test_board_at_another_time_is_labelled_not_now(world, night):
 
 
 def test_board_ambiguous_autumn_time_offers_both_instants(world, night):
+    """Controls H-05."""
     html = signed_in(world.switchboard).get(
         "/switchboard/", {"date": "2026-10-25", "time": "01:30"}
     ).content.decode()
@@ -89,6 +91,7 @@ def test_board_ambiguous_autumn_time_offers_both_instants(world, night):
 
 
 def test_board_missing_spring_time_offers_the_next_valid_one(world, night):
+    """Controls H-05."""
     html = signed_in(world.switchboard).get(
         "/switchboard/", {"at": "2026-03-29T01:30"}
     ).content.decode()
@@ -128,6 +131,7 @@ def test_board_query_count_is_constant_in_the_number_of_rotas(
 
 
 def test_board_shows_a_gap_in_red_with_the_fallback(world, night, clock):
+    """Controls H-02."""
     ooh, _, alpha, _ = night
     backup = RotaFactory(network=world.network, slug="ir-backup", name="IR backup",
                          role="ir-backup", based_at=world.blackburn)
@@ -192,6 +196,7 @@ def test_board_shows_exactly_whom_the_api_names_for_every_rota(db, anchor):
 
 
 def test_rota_page_shows_14_days_the_fallback_chain_and_recent_changes(world, night):
+    """Controls H-01."""
     ooh, _, _, _ = night
     backup = RotaFactory(network=world.network, slug="ir-backup", name="IR backup",
                          role="ir-backup", based_at=world.blackburn)
@@ -263,6 +268,7 @@ def test_note_ended_early_disappears_and_says_so_in_history(world, night, clock)
     ({"text": ""}, "Enter the note, for example: in theatre until 14:00"),
 ])
 def test_note_refused_with_a_message_and_nothing_written(world, night, fields, message):
+    """Controls H-16."""
     response = _post_note(signed_in(world.switchboard), **fields)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -285,6 +291,7 @@ def test_note_text_is_escaped(world, night):
 
 
 def test_switchboard_sign_in_lasts_a_shift(world):
+    """Controls H-26."""
     client = Client()
     client.post("/accounts/login/", {"username": "switchboard",
                                      "password": "correct-horse-battery"})

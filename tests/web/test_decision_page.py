@@ -80,6 +80,7 @@ def test_decision_page_shows_each_viewer_only_what_they_may_see(world, published
 
 
 def test_decision_page_warns_of_a_gap_and_gives_the_fallback(world, published, rotas):
+    """Controls H-02."""
     rotas.day.fallback = rotas.vascular
     rotas.day.save()
     Leave.objects.create(clinician=rotas.day_clinician, start=NOW - timedelta(hours=2),
@@ -95,6 +96,7 @@ def test_decision_page_warns_of_a_gap_and_gives_the_fallback(world, published, r
 
 
 def test_decision_page_says_a_rota_is_diverted(world, published, rotas):
+    """Controls H-03."""
     Divert.objects.create(rota=rotas.day, to_rota=rotas.vascular, start=NOW - timedelta(hours=1),
                           end=NOW + timedelta(hours=1), reason="IR suite maintenance")
     _, v1 = published
@@ -105,6 +107,7 @@ def test_decision_page_says_a_rota_is_diverted(world, published, rotas):
 
 
 def test_decision_page_gives_a_handover_notice_within_30_minutes(world, published, rotas):
+    """Controls H-07."""
     shift = Shift.objects.get(rota=rotas.day)
     handover = NOW + timedelta(minutes=20)
     successor = ClinicianFactory(name="Dr Next", home_trust=world.trust_a)
@@ -222,6 +225,7 @@ def two_on_call(world, rotas):
 def test_decision_page_two_on_call_anonymously_says_two_and_asks_for_either(
     world, published, two_on_call
 ):
+    """Controls H-18."""
     _, v1 = published
     html = page(client_for(world, "anonymous"), refer(world, v1))
     assert ('<p class="outcome-who">2 consultants are on call: ask switchboard for '
@@ -235,6 +239,7 @@ def test_decision_page_two_on_call_anonymously_says_two_and_asks_for_either(
 def test_decision_page_two_on_call_signed_in_names_both_where_they_are(
     world, published, two_on_call
 ):
+    """Controls H-18."""
     _, v1 = published
     html = page(client_for(world, "referrer"), refer(world, v1))
     assert "2 consultants are on call: ask switchboard for either" in html

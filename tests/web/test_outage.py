@@ -53,6 +53,7 @@ def hubs(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_outage_pages_answer_503_with_the_hub_switchboards(monkeypatch, world, hubs):
+    """Controls H-21."""
     client = Client(raise_request_exception=False)
     with database_refusing_connections(monkeypatch):
         for path in ("/", "/pathways/vascular-ir/refer/?v=1&site=RXN01", "/decisions/IR-2345-67/"):
@@ -92,6 +93,7 @@ def test_outage_api_answers_503_in_its_error_shape(monkeypatch, world, hubs):
 def test_outage_healthz_reports_the_database_and_recovery_needs_no_restart(
     monkeypatch, world, hubs
 ):
+    """Controls H-21."""
     client = Client(raise_request_exception=False)
     with database_refusing_connections(monkeypatch):
         down = client.get("/healthz")

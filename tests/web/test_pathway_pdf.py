@@ -88,6 +88,7 @@ def test_pathway_pdf_is_tagged_pdf_ua(client, published):
 
 
 def test_pathway_pdf_is_cached_until_something_printed_changes(client, published, world):
+    """Controls H-08, H-22."""
     pathway, version = published
     assert client.get("/pathways/vascular-test.pdf")["X-PDF-Cache"] == "miss"
     assert client.get("/pathways/vascular-test.pdf")["X-PDF-Cache"] == "hit"
@@ -108,6 +109,7 @@ def test_pathway_pdf_is_cached_until_something_printed_changes(client, published
 
 
 def test_pathway_pdf_of_a_retired_version_says_superseded_on_every_page(client, published):
+    """Controls H-08."""
     pathway, version = published
     assert client.get("/pathways/vascular-test/v1.pdf")["X-PDF-Cache"] == "miss"
     version_retire(version=version, user=None, now=london(2026, 4, 2, 9, 0))
@@ -218,6 +220,7 @@ def test_pathway_pdf_figures_say_what_they_are(client, published):
 
 def test_pathway_page_lays_out_the_chart_once_until_it_changes(client, published, world,
                                                                monkeypatch):
+    """Controls H-22."""
     import pathways.views
 
     calls = []

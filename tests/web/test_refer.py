@@ -165,6 +165,7 @@ def test_pathway_with_no_questions_confirms_then_posts(world, published, fixed_n
 def test_a_referral_finished_within_the_hour_of_a_new_version_is_logged_and_says_so(
     world, published, fixed_now
 ):
+    """Controls H-04."""
     pathway, v1 = published
     version_publish(version=version_create_draft(pathway=pathway, user=None), user=None,
                     now=NOW - timedelta(minutes=59))
@@ -182,6 +183,7 @@ def test_a_referral_finished_within_the_hour_of_a_new_version_is_logged_and_says
 
 
 def test_a_referral_on_a_version_replaced_over_an_hour_ago_starts_again(world, published):
+    """Controls H-04."""
     pathway, _ = published
     version_publish(version=version_create_draft(pathway=pathway, user=None), user=None,
                     now=NOW - timedelta(hours=1, minutes=1))

@@ -25,6 +25,7 @@ def test_start_page_has_the_emergency_banner_and_published_pathways(world, publi
 
 
 def test_start_page_without_a_site_sends_a_pathway_through_choosing_one(world, published):
+    """Controls H-10."""
     html = Client().get("/").content.decode()
     assert "Not chosen yet: you will be asked" in html
     assert ('href="/site/?next=%2Fpathways%2Fvascular-test%2Frefer%2F%3Fv%3D1">'
