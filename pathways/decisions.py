@@ -12,6 +12,7 @@ No patient identifiers are asked for or stored.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from pathways.errors import EvaluationError, PathwayError
 from pathways.models import Channel, Decision, VersionStatus
 from rota.access import may_read_decision
 from rota.presentation import spoken
+
+logger = logging.getLogger(__name__)
 
 # No 0/O, 1/I/L or U: a reference is read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -87,7 +90,7 @@ def decision_create(
     for attempt in range(1, REFERENCE_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                return Decision.objects.create(
+                decision = Decision.objects.create(
                     reference=new_reference(),
                     version_id=evaluation.tree.version_id,
                     answers=[step.as_dict() for step in evaluation.path],
@@ -103,6 +106,15 @@ def decision_create(
             # Another decision drew the same reference (one in ~729 million): draw again.
             if attempt == REFERENCE_ATTEMPTS:
                 raise
+            continue
+        logger.info("decision logged", extra={
+            "reference": decision.reference, "pathway": evaluation.tree.pathway_slug,
+            "version_id": evaluation.tree.version_id,
+            "referring_site": evaluation.referring_site.ods_code, "channel": channel,
+            "superseded": superseded,
+        })
+        return decision
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def logging_rule(*, version, at: datetime, now: datetime, preview: bool = False) -> Logging:

@@ -10,6 +10,7 @@ database.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -17,6 +18,8 @@ from django.db import transaction
 from pathways.errors import PublishingError
 from pathways.models import Node, Pathway, PathwayVersion, VersionStatus
 from pathways.validation import validate_version
+
+logger = logging.getLogger(__name__)
 
 
 def _acting(user):
@@ -131,6 +134,10 @@ def version_publish(*, version: PathwayVersion, user, now: datetime) -> PathwayV
     current.published_by = _acting(user)
     current.published_at = now
     _save(current, user=user, reason="Published", status_transition=True)
+    logger.info("version published", extra={
+        "pathway": current.pathway.slug, "version": current.number,
+        "retired": previous.number if previous else None, "user_id": getattr(user, "pk", None),
+    })
     return current
 
 
@@ -149,5 +156,10 @@ def version_retire(*, version: PathwayVersion, user, now: datetime) -> PathwayVe
         )
     current.status = VersionStatus.RETIRED
     current.retired_at = now
-    return _save(current, user=user, reason="Retired", status_transition=True)
+    retired = _save(current, user=user, reason="Retired", status_transition=True)
+    logger.info("version retired", extra={
+        "pathway": current.pathway.slug, "version": current.number,
+        "user_id": getattr(user, "pk", None),
+    })
+    return retired
 

@@ -6,6 +6,7 @@ one transaction and records the acting user in the history.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from rota.calendars import LONDON, instant_at
 from rota.models import Clinician, Cover, Divert, Leave, Note, Rota, Shift, ShiftKind
 from rota.phones import normalise_uk_number
 
+logger = logging.getLogger(__name__)
+
 
 def _save(instance, *, user=None, reason: str = ""):
     instance.full_clean()
@@ -23,7 +26,13 @@ def _save(instance, *, user=None, reason: str = ""):
         instance._history_user = user
     if reason:
         instance._change_reason = reason
+    adding = instance._state.adding
     instance.save()
+    logger.info(f"{instance._meta.model_name} {'written' if adding else 'changed'}", extra={
+        "id": instance.pk, "rota_id": getattr(instance, "rota_id", None),
+        "clinician_id": getattr(instance, "clinician_id", None),
+        "user_id": getattr(user, "pk", None),
+    })
     return instance
 
 

@@ -9,6 +9,7 @@ that network sees and may do. Only SHA-256 hashes of secrets are stored.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -18,6 +19,8 @@ from rest_framework import authentication, exceptions, throttling
 from rest_framework.settings import api_settings
 
 from rota.models import ApiToken, Clinician, FeedToken, Network, Rota
+
+logger = logging.getLogger(__name__)
 
 API_TOKEN_PREFIX = "ir_"
 # Writing last_used_at on every call would turn each read into a write.
@@ -146,8 +149,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None:
+            logger.warning("token refused", extra={"reason": "unknown", "prefix": secret[:8]})
             raise exceptions.AuthenticationFailed("This API token is not valid.")
         if token.revoked_at is not None:
+            logger.warning("token refused", extra={"reason": "revoked", "prefix": token.prefix})
             raise exceptions.AuthenticationFailed("This API token has been revoked.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
@@ -165,6 +170,10 @@ class _SettingsRateThrottle(throttling.SimpleRateThrottle):
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def throttle_failure(self):
+        logger.warning("throttled", extra={"scope": self.scope, "rate": self.rate})
+        return super().throttle_failure()
 
 
 class AnonymousThrottle(_SettingsRateThrottle):
