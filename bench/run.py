@@ -105,7 +105,8 @@ def _cases() -> list[Case]:
     from rota.calendars import instant_at
     from rota.demo import seed_demo_window
     from rota.models import Network, Rota, Site
-    from rota.oncall import answer_at, schedule_around, who_is_on_call
+    from rota.oncall import answer_at
+    from rota.selectors import schedule_around, who_is_on_call
 
     night = instant_at(ANCHOR, time(2, 40))
     network = Network.objects.get(slug="lsc")

@@ -34,12 +34,12 @@ from rota.oncall import (
     SiteInfo,
     network_hub,
     rotas_for_role,
-    schedule_around,
     who_answers_role,
     who_answers_rota,
 )
 from rota.phones import dialling_uri
 from rota.presentation import describe_answer, iso
+from rota.selectors import schedule_around
 
 URGENCY_LABELS = dict(Urgency.choices)
 

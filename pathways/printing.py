@@ -19,7 +19,7 @@ from pathways.markdown import render_markdown
 from pathways.models import PathwayVersion, Urgency, VersionStatus
 from pathways.routes import StepRoute, outcome_routes
 from pathways.tree import PlainTree, load_tree
-from rota.oncall import load_schedule
+from rota.selectors import load_schedule
 
 # Bump when the printed layout changes, so that cached PDFs are made again.
 PRINT_REVISION = 2

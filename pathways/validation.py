@@ -25,7 +25,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pathways.tree import PlainNode, PlainTree
 from rota.calendars import NetworkCalendar, instant_at, is_working_day
-from rota.oncall import Schedule, load_schedule, rotas_for_role
+from rota.oncall import Schedule, rotas_for_role
+from rota.selectors import load_schedule
 
 HOURS_LABELS = {True: "in hours", False: "out of hours"}
 BRANCH_CONDITIONS = {

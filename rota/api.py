@@ -28,7 +28,7 @@ from rota.access import Kind, may_change, viewer_for
 from rota.api_errors import ApiError
 from rota.api_schema import error_responses
 from rota.calendars import LONDON
-from rota.oncall import answer_at, load_schedule, resolve_timeline, schedule_around
+from rota.oncall import answer_at, resolve_timeline
 from rota.presentation import (
     describe_answer,
     describe_clinician,
@@ -37,6 +37,7 @@ from rota.presentation import (
     redact_people,
     status_of,
 )
+from rota.selectors import load_schedule, schedule_around
 from rota.serializers import (
     ClinicianSerializer,
     CoverInputSerializer,

@@ -19,7 +19,8 @@ from icalendar import Calendar, Event
 
 from rota.calendars import instant_at, local
 from rota.models import Clinician, Cover, Rota, Shift
-from rota.oncall import Schedule, Segment, answer_spans, load_schedule, resolve_timeline
+from rota.oncall import Schedule, Segment, answer_spans, resolve_timeline
+from rota.selectors import load_schedule
 from rota.tokens import feed_for_secret
 
 FEED_PAST = timedelta(weeks=4)

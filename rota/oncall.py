@@ -7,9 +7,9 @@ PDFs, calendar feeds, coverage checks) reads :func:`resolve_timeline` or
 
 Two layers:
 
-* :func:`load_schedule` reads everything a set of networks needs for a window
-  in a constant number of queries and returns plain data (:class:`Schedule`).
-* The rest are pure functions over that data, with the instant as a
+* :mod:`rota.selectors` reads everything a set of rotas needs for a window in
+  a constant number of queries and returns plain data (:class:`Schedule`).
+* This module is pure functions over that data, with the instant as a
   parameter: no database, no clock.
 
 Rules, in order, for a rota at an instant ``t`` (all intervals half-open):
@@ -229,130 +229,6 @@ class OnCallAnswer:
         if self.gap:
             return self.fallback.effective if self.fallback else None
         return self
-
-
-# --- Loading ---------------------------------------------------------------
-
-
-def _site_info(site) -> SiteInfo:
-    return SiteInfo(site.id, site.name, site.short_name, site.switchboard, site.trust_id)
-
-
-def load_schedule(
-    *, network_ids: Iterable[int], start: datetime, end: datetime
-) -> Schedule:
-    """Read what the networks' rotas need for ``[start, end)``.
-
-    At most eleven queries, however many rotas, shifts and clinicians.
-    """
-    from django.db.models import Prefetch, Q
-
-    from rota.models import (
-        Clinician,
-        ClosureDate,
-        ContactMethod,
-        Cover,
-        Divert,
-        Leave,
-        Network,
-        Note,
-        Rota,
-        Shift,
-    )
-
-    network_ids = sorted(set(network_ids))
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    overlapping = Q(start__lt=end, end__gt=start)
-
-    closures: dict[int, dict] = defaultdict(dict)
-    for closure in ClosureDate.objects.filter(network_id__in=network_ids):
-        closures[closure.network_id][closure.date] = closure.reason
-    calendars = {
-        network.id: NetworkCalendar.for_network(network, closures[network.id])
-        for network in Network.objects.filter(id__in=network_ids)
-    }
-
-    served: dict[int, set[int]] = defaultdict(set)
-    for rota_id, site_id in Rota.serves.through.objects.filter(
-        rota__network_id__in=network_ids
-    ).values_list("rota_id", "site_id"):
-        served[rota_id].add(site_id)
-    rotas = {
-        rota.id: RotaInfo(
-            id=rota.id,
-            slug=rota.slug,
-            name=rota.name,
-            role=rota.role,
-            network_id=rota.network_id,
-            based_at=_site_info(rota.based_at),
-            serves=frozenset(served[rota.id]),
-            required_coverage=rota.required_coverage,
-            fallback_id=rota.fallback_id,
-            ask_for=rota.ask_for,
-        )
-        for rota in Rota.objects.filter(network_id__in=network_ids).select_related("based_at")
-    }
-    rota_ids = list(rotas)
-
-    shifts = [
-        ShiftItem(s.id, s.rota_id, s.clinician_id, s.start, s.end, s.kind)
-        for s in Shift.objects.filter(overlapping, rota_id__in=rota_ids).order_by("start", "id")
-    ]
-    covers = [
-        CoverItem(c.id, c.rota_id, c.covering_id, c.replaces_id, c.start, c.end, c.reason)
-        for c in Cover.objects.filter(overlapping, rota_id__in=rota_ids).order_by("start", "id")
-    ]
-    diverts = [
-        DivertItem(
-            d.id, d.rota_id, d.start, d.end, d.reason, d.to_rota_id, d.contact_label,
-            d.contact_number,
-        )
-        for d in Divert.objects.filter(overlapping, rota_id__in=rota_ids).order_by("start", "id")
-    ]
-    notes = [
-        NoteItem(n.id, n.rota_id, n.start, n.end, n.text)
-        for n in Note.objects.filter(overlapping, rota_id__in=rota_ids).order_by("start", "id")
-    ]
-    clinician_ids = {s.clinician_id for s in shifts} | {c.covering_id for c in covers} | {
-        c.replaces_id for c in covers if c.replaces_id
-    }
-    leave = [
-        LeaveItem(item.id, item.clinician_id, item.start, item.end)
-        for item in Leave.objects.filter(overlapping, clinician_id__in=clinician_ids)
-    ]
-    contact_query = ContactMethod.objects.select_related("site").order_by("order", "id")
-    clinicians = {
-        c.id: ClinicianInfo(
-            id=c.id,
-            name=c.name,
-            role=c.role,
-            home_trust_id=c.home_trust_id,
-            contacts=tuple(
-                ContactInfo(m.kind, m.value, m.visibility, _site_info(m.site) if m.site else None)
-                for m in c.contact_methods.all()
-            ),
-        )
-        for c in Clinician.objects.filter(id__in=clinician_ids).prefetch_related(
-            Prefetch("contact_methods", queryset=contact_query)
-        )
-    }
-    return Schedule(
-        start=start,
-        end=end,
-        rotas=rotas,
-        calendars=calendars,
-        clinicians=clinicians,
-        shifts=shifts,
-        covers=covers,
-        leave=leave,
-        diverts=diverts,
-        notes=notes,
-    )
-
-
-def schedule_around(*, network_ids: Iterable[int], at: datetime) -> Schedule:
-    """The schedule an answer at ``at`` needs: four weeks either side."""
-    return load_schedule(network_ids=network_ids, start=at - ANSWER_WINDOW, end=at + ANSWER_WINDOW)
 
 
 # --- Timelines -------------------------------------------------------------
@@ -591,15 +467,6 @@ def answer_at(
         fallback=fallback,
         fallback_unavailable=fallback_unavailable,
     )
-
-
-def who_is_on_call(rota, at: datetime) -> tuple[OnCallAnswer, Schedule]:
-    """Who is on call for a ``Rota`` at ``at``: loads the schedule, then answers.
-
-    Returns the schedule too, so that callers can name the clinicians.
-    """
-    schedule = schedule_around(network_ids=[rota.network_id], at=at)
-    return answer_at(schedule, rota.id, at), schedule
 
 
 def rotas_for_role(

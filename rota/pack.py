@@ -27,9 +27,10 @@ from rota.access import (
     visible_contacts,
 )
 from rota.calendars import bank_holiday, instant_at, local
-from rota.oncall import Schedule, answer_spans, load_schedule
+from rota.oncall import Schedule, answer_spans
 from rota.pdf import css_string, render_pdf
 from rota.presentation import describe_contact, status_of, switchboard_route
+from rota.selectors import load_schedule
 
 EDITIONS = ("staff", "switchboard")
 MIN_DAYS, MAX_DAYS = 1, 14

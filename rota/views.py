@@ -38,8 +38,9 @@ from rota.board import board_groups, matches, next_change
 from rota.bounds import LONGEST_NOTE, NOTE_LENGTH
 from rota.calendars import LONDON, instant_at, local
 from rota.models import Clinician, Network, Note, Rota, Site
-from rota.oncall import load_schedule, resolve_timeline, schedule_around
+from rota.oncall import resolve_timeline
 from rota.presentation import describe_contact
+from rota.selectors import load_schedule, schedule_around
 from rota.timeparse import InstantError, parse_instant
 
 TIMELINE_DAYS = 14

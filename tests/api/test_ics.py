@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from rota import ics, services
 from rota.calendars import instant_at
 from rota.models import Rota
-from rota.oncall import who_is_on_call
+from rota.selectors import who_is_on_call
 from rota.tokens import feed_token_create, feed_token_revoke
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
 

@@ -2,8 +2,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rota.access import viewer_for
-from rota.oncall import answer_at, schedule_around
+from rota.oncall import answer_at
 from rota.presentation import describe_answer, redact
+from rota.selectors import schedule_around
 from tests.api.conftest import client_as
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
 

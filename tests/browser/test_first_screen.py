@@ -22,7 +22,7 @@ from pathways.publishing import version_create_draft, version_publish
 from pathways.tree import load_tree
 from rota.demo import seed_demo_network
 from rota.models import Site
-from rota.oncall import schedule_around
+from rota.selectors import schedule_around
 from tests.browser.conftest import PHONE
 from tests.browser.test_referral import sign_in
 from tests.factories import london

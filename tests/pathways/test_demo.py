@@ -10,7 +10,7 @@ from pathways.models import Node, Pathway, PathwayVersion
 from pathways.tree import load_tree
 from pathways.validation import validate_version
 from rota.demo import seed_demo_network
-from rota.oncall import load_schedule, schedule_around
+from rota.selectors import load_schedule, schedule_around
 from tests.factories import london
 
 # Instants of each demo period, by anchor: weekday day, 17:00 exactly, weekday night,

@@ -20,7 +20,7 @@ from pathways.models import PathwayVersion, VersionStatus
 from pathways.routes import outcome_routes
 from pathways.tree import PlainNode, PlainOption, PlainTree, load_tree
 from rota.demo import seed_demo_network
-from rota.oncall import load_schedule
+from rota.selectors import load_schedule
 from tests.factories import london
 
 SVG = "{http://www.w3.org/2000/svg}"

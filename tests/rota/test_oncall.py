@@ -5,17 +5,8 @@ import pytest
 from rota import services
 from rota.generation import pattern_extend
 from rota.models import Note
-from rota.oncall import (
-    Handover,
-    OnCall,
-    Segment,
-    answer_at,
-    load_schedule,
-    resolve_timeline,
-    rotas_for_role,
-    schedule_around,
-    who_is_on_call,
-)
+from rota.oncall import Handover, OnCall, Segment, answer_at, resolve_timeline, rotas_for_role
+from rota.selectors import load_schedule, schedule_around, who_is_on_call
 from tests.factories import (
     ClinicianFactory,
     ContactMethodFactory,
@@ -576,6 +567,9 @@ def test_rotas_for_role_by_site_and_hours(world, in_hours_rota):
 # --- Loading -------------------------------------------------------------------
 
 
+# Rotas with their bases, sites served, closures, networks, shifts, covers, diverts, notes,
+# leave, contacts with their sites,
+# clinicians: plain rows, however many rotas and however long the history.
 LOAD_QUERIES = 11
 
 

@@ -7,8 +7,8 @@ import pytest
 from rota.calendars import instant_at, local
 from rota.demo import seed_demo_network
 from rota.models import Rota
-from rota.oncall import who_is_on_call
 from rota.pack import build_pack, load_pack, pack_window
+from rota.selectors import who_is_on_call
 from tests.factories import london
 
 # (anchor of the demo, when the pack is made, days, labels that must appear)
@@ -84,7 +84,7 @@ def test_pack_staff_edition_keeps_switchboard_only_contacts_out(period):
 
 
 def test_build_pack_is_pure_over_the_schedule(world):
-    from rota.oncall import load_schedule
+    from rota.selectors import load_schedule
 
     start, end = pack_window(london(2026, 3, 18, 10, 0), 1)
     schedule = load_schedule(network_ids=[world.network.id], start=start - timedelta(days=1),
@@ -134,8 +134,9 @@ def test_pack_staff_edition_and_pathway_pdfs_hold_no_personal_number(period):
 
 
 def test_pack_divert_and_gap_say_where_calls_go(world):
-    from rota.oncall import DivertItem, load_schedule
+    from rota.oncall import DivertItem
     from rota.pack import _note
+    from rota.selectors import load_schedule
     from tests.factories import RotaFactory
 
     day = RotaFactory(network=world.network, slug="day", name="Day rota", based_at=world.preston)

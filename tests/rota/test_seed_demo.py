@@ -10,7 +10,8 @@ from rota import access
 from rota.calendars import instant_at, local
 from rota.demo import DEMO_PASSWORD, seed_demo_network
 from rota.models import ContactMethod, Cover, Divert, Leave, Note, Rota, Shift, Site, Trust
-from rota.oncall import answer_at, load_schedule, resolve_timeline, rotas_for_role
+from rota.oncall import answer_at, resolve_timeline, rotas_for_role
+from rota.selectors import load_schedule
 from tests.factories import london
 
 SITES = [

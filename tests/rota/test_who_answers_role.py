@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rota import services
-from rota.oncall import schedule_around, who_answers_role
+from rota.oncall import who_answers_role
+from rota.selectors import schedule_around
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
 
 
