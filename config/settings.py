@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "rota",
     "pathways",
+    "demo",
 ]
 
 MIDDLEWARE = [
