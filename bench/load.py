@@ -2,7 +2,7 @@
 
     .venv/bin/python manage.py generate_scale --networks 18 --years 5   # once, on the
         # bench database (DATABASE_URL=postgres://.../ir_oncall_bench ALLOW_DEMO_SEED=true)
-    .venv/bin/python bench/load.py [--database-url postgres://...] [--requests 300]
+    .venv/bin/python bench/load.py [--database-url postgres://...] [--duration 20]
 
 Starts gunicorn (2 sync workers, ``bench.settings``) on loopback against the
 given PostgreSQL database and drives ``wrk`` (Debian package ``wrk``) with
@@ -11,9 +11,9 @@ pathways, sites and instants (random, seeded). For every case, in order:
 
 * with caches cleared: fresh workers (no per-process state, no open
   connections) and the Django cache emptied, then requests never sent before,
-  at one connection;
-* warm: a short warm-up, then a fixed number of requests at 1 and at 8
-  connections.
+  at one connection for a fixed duration;
+* warm: a short warm-up, then a fixed duration at 1 and at 8 connections,
+  each from requests of its own.
 
 It reports the median, the 95th percentile and requests per second, and the
 ratio of each median to the floor's in the same mode of the same run: the
@@ -54,9 +54,12 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ir_oncall_bench"
 PROTECTED_DATABASES = {"ir_oncall", "ir_oncall_outcome", "ir_oncall_print"}
 WORKERS = 2
 CONNECTIONS = (1, 8)
-REQUESTS = 300
-COLD_REQUESTS = 100
-WARM_UP = 30
+DURATION_S = 20
+COLD_DURATION_S = 10
+WARM_UP_S = 3
+# More than any run sends, so that a run replays no request: about 10 ms of
+# work each for the floor would be 2,000 a second at 8 connections.
+REQUESTS_PER_FILE = 20_000
 SEED = 13
 WRK_TIMEOUT = "30s"
 
@@ -253,7 +256,7 @@ def prepare_world(rng: random.Random) -> World:
         )
         decisions.append(decision.reference)
     client = Client()
-    client.force_login(referrer)
+    client.force_login(referrer, backend="django.contrib.auth.backends.ModelBackend")
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     feeds = []
     for rota_id, _ in rng.sample(national, 40):
@@ -362,12 +365,12 @@ class Measure:
 
 
 def run_wrk(server: Server, requests: list[Request], folder: Path, connections: int,
-            count: int) -> Measure:
+            seconds: int) -> Measure:
     script = folder / "requests.tsv"
     script.write_text("".join(r.line() + "\n" for r in requests))
     completed = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", "-d600s", "--timeout", WRK_TIMEOUT,
-         "-s", str(ROOT / "bench" / "wrk.lua"), server.url, "--", str(script), str(count)],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", WRK_TIMEOUT,
+         "-s", str(ROOT / "bench" / "wrk.lua"), server.url, "--", str(script)],
         capture_output=True, text=True, check=False,
     )
     line = next((x for x in completed.stdout.splitlines() if x.startswith("BENCH-JSON ")), None)
@@ -395,21 +398,22 @@ class CaseResult:
 
 
 def measure_case(server: Server, world: World, name: str, folder: Path,
-                 requests: int, cold_requests: int) -> CaseResult:
+                 duration: int, cold_duration: int) -> CaseResult:
     from django.core.cache import cache
+
+    def requests(run: str) -> list[Request]:
+        return case_requests(world, name, random.Random(f"{SEED}:{name}:{run}"),
+                             REQUESTS_PER_FILE)
 
     server.restart()
     cache.clear()
-    cold_list = case_requests(world, name, random.Random(f"{SEED}:{name}:cold"), cold_requests)
-    cold = run_wrk(server, cold_list, folder, 1, cold_requests)
-    # In-flight requests at 8 connections may run past the count: spare ones.
-    warm_list = case_requests(world, name, random.Random(f"{SEED}:{name}:warm"),
-                              WARM_UP + requests * len(CONNECTIONS) + 50)
-    run_wrk(server, warm_list[:WARM_UP], folder, 1, WARM_UP)
-    warm, offset = {}, WARM_UP
-    for connections in CONNECTIONS:
-        warm[connections] = run_wrk(server, warm_list[offset:], folder, connections, requests)
-        offset += requests
+    cold = run_wrk(server, requests("cold"), folder, 1, cold_duration)
+    run_wrk(server, requests("warm-up"), folder, 1, WARM_UP_S)
+    warm = {
+        connections: run_wrk(server, requests(f"warm-{connections}"), folder, connections,
+                             duration)
+        for connections in CONNECTIONS
+    }
     return CaseResult(name, cold, warm, server.worker_rss_mb())
 
 
@@ -499,10 +503,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                   DEFAULT_DATABASE_URL))
-    parser.add_argument("--requests", type=int, default=REQUESTS,
-                        help="Requests per case at each number of connections, warm.")
-    parser.add_argument("--cold-requests", type=int, default=COLD_REQUESTS,
-                        help="Requests per case with caches cleared, at one connection.")
+    parser.add_argument("--duration", type=int, default=DURATION_S,
+                        help="Seconds per case at each number of connections, warm.")
+    parser.add_argument("--cold-duration", type=int, default=COLD_DURATION_S,
+                        help="Seconds per case with caches cleared, at one connection.")
     parser.add_argument("--cases", nargs="*", default=list(CASE_TITLES),
                         choices=list(CASE_TITLES), help="Cases to run (the floor always is).")
     args = parser.parse_args(argv)
@@ -522,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
                 for name in cases:
                     print(f"Measuring {name} ...", flush=True)
                     results.append(measure_case(server, world, name, Path(folder),
-                                                args.requests, args.cold_requests))
+                                                args.duration, args.cold_duration))
             finally:
                 server.stop()
     except BenchError as error:
@@ -538,8 +542,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "dataset": world.dataset,
         "method": {"workers": WORKERS, "connections": list(CONNECTIONS),
-                   "requests": args.requests, "cold_requests": args.cold_requests,
-                   "warm_up": WARM_UP, "seed": SEED},
+                   "duration_s": args.duration, "cold_duration_s": args.cold_duration,
+                   "warm_up_s": WARM_UP_S, "seed": SEED},
         "targets": {"case_max_ratio": CASE_TARGETS,
                     "national_over_demo_max_ratio": NATIONAL_OVER_DEMO_MAX_RATIO,
                     "worker_rss_max_mb": WORKER_RSS_MAX_MB, "max_errors": MAX_ERRORS},

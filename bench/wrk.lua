@@ -1,17 +1,15 @@
 -- Replays a case's requests for wrk, in the order bench/load.py wrote them,
--- and stops after a fixed number of responses.
+-- starting again from the first when the file runs out.
 --
---   wrk -t1 -c8 -d600s --timeout 30s -s bench/wrk.lua http://127.0.0.1:PORT -- FILE COUNT
+--   wrk -t1 -c8 -d20s --timeout 30s -s bench/wrk.lua http://127.0.0.1:PORT -- FILE
 --
 -- FILE has one request a line: method, path, body and cookie, tab-separated,
 -- "-" for none. The summary is printed as one line of JSON after "BENCH-JSON ".
 
 local requests = {}
-local limit = 0
 local index = 0
 local threads = {}
 -- Globals, so that done() can read them from each thread's state.
-answered = 0
 unexpected = 0
 
 function setup(thread)
@@ -24,7 +22,6 @@ local function field(value)
 end
 
 function init(args)
-  limit = tonumber(args[2])
   for line in io.lines(args[1]) do
     local method, target, body, cookie = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)$")
     local headers = {["Host"] = "127.0.0.1"}
@@ -40,10 +37,8 @@ function request()
 end
 
 function response(status, headers, body)
-  answered = answered + 1
   -- wrk counts only 4xx and 5xx as errors; a redirect is a wrong answer here too.
   if status ~= 200 then unexpected = unexpected + 1 end
-  if answered >= limit then wrk.thread:stop() end
 end
 
 function done(summary, latency, requests)
