@@ -357,8 +357,7 @@ def scale_generate(
             _leave(request, build, rng, counts)
             _shifts(request, build, rng, counts, on_rota)
             _diverts_and_notes(request, build, rng, counts)
-            _pathways(request, build)
-            counts.add(Pathway, 2)
+            _pathways(request, build, counts)
             if on_network:
                 on_network(build.network, index + 1, request.networks)
     return counts
@@ -735,7 +734,7 @@ def _pathway_specs(build: _NetworkBuild) -> list[dict]:
     ]
 
 
-def _pathways(request, build: _NetworkBuild) -> None:
+def _pathways(request, build: _NetworkBuild, counts: ScaleCounts) -> None:
     published_at = instant_at(request.first_day, time(9))
     for spec in _pathway_specs(build):
         pathway = Pathway(
@@ -750,3 +749,4 @@ def _pathways(request, build: _NetworkBuild) -> None:
                                      change_summary="First version (scale data).")
         draft_fill(version=draft, root_key=spec["root"], nodes=spec["nodes"])
         version_publish(version=draft, user=None, now=published_at)
+        counts.add(Pathway, 1)

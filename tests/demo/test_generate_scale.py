@@ -144,3 +144,12 @@ def test_generate_scale_refuses_without_allow_demo_seed(db, settings):
     with pytest.raises(CommandError, match="ALLOW_DEMO_SEED=true"):
         call_command("generate_scale", *ARGS, stdout=StringIO())
     assert Network.objects.count() == before
+
+
+def test_generate_scale_replace_empties_the_database_then_generates(scale):
+    out = StringIO()
+    call_command("generate_scale", "--networks", "1", "--years", "1", "--seed", "7",
+                 "--anchor", "2026-11-30", "--replace", stdout=out)
+    assert list(Network.objects.values_list("slug", flat=True)) == ["scale-ashgrove-vale"]
+    assert Rota.objects.count() == ROTAS_PER_NETWORK
+    assert Shift.history.count() == Shift.objects.count()
