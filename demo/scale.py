@@ -300,14 +300,13 @@ class _Writer:
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 
-    def flush(self) -> list:
+    def flush(self) -> None:
         rows, self.pending = self.pending, []
         if rows:
-            rows = bulk_create_with_history(
+            bulk_create_with_history(
                 rows, self.model, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
             )
             self.counts.add(self.model, len(rows))
-        return rows
 
 
 def _save(row, counts: ScaleCounts):
@@ -353,7 +352,7 @@ def scale_generate(
         for index in range(request.networks):
             rng = random.Random(f"{request.seed}:{index}")
             build = _network(request, index, rng, towns[index * 12:(index + 1) * 12], counts)
-            _rotas(request, build, rng, counts)
+            _rotas(request, build, counts)
             _leave(request, build, rng, counts)
             _shifts(request, build, rng, counts, on_rota)
             _diverts_and_notes(request, build, rng, counts)
@@ -517,7 +516,7 @@ def _rota_plans(build: _NetworkBuild) -> list[_RotaPlan]:
     return plans
 
 
-def _rotas(request, build: _NetworkBuild, rng, counts) -> None:
+def _rotas(request, build: _NetworkBuild, counts) -> None:
     plans = _rota_plans(build)
     pending = list(plans)
     while pending:
@@ -536,27 +535,32 @@ def _rotas(request, build: _NetworkBuild, rng, counts) -> None:
             build.plans[rota.id] = plan
         pending = [p for p in pending if p not in ready]
     first_monday = _monday_before(request.first_day)
-    patterns = _Writer(RotationPattern, counts)
+    writer = _Writer(RotationPattern, counts)
     for rota in build.rotas.values():
         for turn in build.plans[rota.id].turns:
-            patterns.add(RotationPattern(
+            # bulk_create gives each row its primary key in place, batch or not.
+            build.patterns.append(RotationPattern(
                 rota=rota, name=turn.name, cadence=turn.cadence, every=1,
                 shift_start=turn.start, shift_end=turn.end, days=turn.days,
                 start_date=first_monday,
             ))
+            writer.add(build.patterns[-1])
+    writer.flush()
     participants = _Writer(PatternParticipant, counts)
-    build.patterns = patterns.flush()
     for pattern in build.patterns:
-        plan = build.plans[pattern.rota_id]
-        people = list(plan.participants)
-        # Each pattern of a rota starts its turns one person on, so the morning and
-        # the afternoon (or the day and the night) are different people.
-        turn_index = [t.name for t in plan.turns].index(pattern.name)
-        for position, clinician_id in enumerate(_rotated(people, turn_index), start=1):
+        people = _turn_participants(build.plans[pattern.rota_id], pattern)
+        for position, clinician_id in enumerate(people, start=1):
             participants.add(PatternParticipant(
                 pattern=pattern, clinician_id=clinician_id, position=position,
             ))
     participants.flush()
+
+
+def _turn_participants(plan: _RotaPlan, pattern: RotationPattern) -> tuple[int, ...]:
+    """The pattern's turn order: each pattern of a rota starts one person further on,
+    so that the morning and the afternoon (or the day and the night) are different people."""
+    turn_index = [t.name for t in plan.turns].index(pattern.name)
+    return tuple(_rotated(list(plan.participants), turn_index))
 
 
 # --- Leave, shifts and covers ---------------------------------------------------------------
@@ -595,9 +599,8 @@ def _shifts(request, build: _NetworkBuild, rng, counts, on_rota) -> None:
         plan = build.plans[rota.id]
         people = list(plan.participants)
         for pattern in by_rota[rota.id]:
-            turn_index = [t.name for t in plan.turns].index(pattern.name)
             spec = PatternSpec(
-                participants=tuple(_rotated(people, turn_index)), cadence=pattern.cadence,
+                participants=_turn_participants(plan, pattern), cadence=pattern.cadence,
                 every=pattern.every, shift_start=pattern.shift_start,
                 shift_end=pattern.shift_end, days=pattern.days, start_date=pattern.start_date,
             )

@@ -10,8 +10,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
+    # The browser tests' conftest allows async-unsafe calls in this process; a
+    # deployment never does, and check --deploy rightly reports it.
     environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+                   if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+                                "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     environment |= {"DJANGO_SETTINGS_MODULE": "config.settings", **env}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
