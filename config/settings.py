@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "rota",
     "pathways",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -37,7 +37,7 @@ from rota.presentation import (
     redact_people,
     status_of,
 )
-from rota.selectors import load_schedule, schedule_around
+from rota.selectors import load_schedule, schedule_around, schedule_for_rotas
 from rota.serializers import (
     ClinicianSerializer,
     CoverInputSerializer,
@@ -358,7 +358,11 @@ def oncall(request):
     else:
         network = _network_param(request)
         network_id, rota_ids = network.id, None
-    schedule = schedule_around(network_ids=[network_id], at=at)
+    # One rota: only the rotas its answer may reach; a network: all of them.
+    schedule = (
+        schedule_for_rotas(rota_ids, at=at) if rota_ids is not None
+        else schedule_around(network_ids=[network_id], at=at)
+    )
     if rota_ids is None:
         rota_ids = [r.id for r in sorted(schedule.rotas.values(), key=lambda r: (r.name, r.id))]
     viewer = viewer_for(request.user, network_id)
