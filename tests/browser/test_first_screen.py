@@ -175,7 +175,7 @@ def test_first_screen_with_each_banner(live_server, demo, clock, browser, signed
     version_publish(version=draft, user=None, now=OUT_OF_HOURS - timedelta(minutes=5))
     page.locator("input[name=answer]").first.check()
     page.locator("button[type=submit]").click()
-    page.wait_for_url("**/decisions/IR-*")
+    page.wait_for_url("**/decisions/IR-*/")
     assert "newer version" in page.locator("main").inner_text()
     problems += first_screen_problems(page, "superseded")
 
