@@ -193,8 +193,8 @@ def test_decision_page_two_on_call_anonymously_says_two_and_asks_for_either(
 ):
     _, v1 = published
     html = page(client_for(world, "anonymous"), refer(world, v1))
-    assert ('<p class="outcome-who">2 consultants are on call: ask switchboard for '
-            "either</p>") in html
+    assert ('<p class="outcome-who outcome-who--count">2 consultants are on call: ask '
+            "switchboard for either</p>") in html
     # Not two identical blocks naming the role.
     assert "The on-call ir consultant</p>" not in html
     assert "Ask for the on-call ir consultant: either of them can take the call." in html
