@@ -286,3 +286,24 @@ def test_decision_logging_query_count_does_not_grow_with_steps(
     _, v1 = published
     with django_assert_num_queries(20):
         refer(world, v1, answers=answers)
+
+
+def test_decision_logged_before_the_escalation_marks_still_shows_its_instruction(
+    world, published
+):
+    _, v1 = published
+    decision = refer(world, v1)
+    outcome = dict(decision.outcome)
+    outcome.pop("if_no_answer")
+    outcome["contacts"] = [
+        {key: value for key, value in contact.items()
+         if key not in {"until", "then", "same_as_step", "go_to_step", "reasons"}}
+        for contact in outcome["contacts"]
+    ]
+    old = Decision.objects.create(
+        reference="IR-2345-67", version=decision.version, answers=decision.answers,
+        outcome=outcome, referring_site=decision.referring_site, at=decision.at,
+        created_at=decision.created_at, channel="web",
+    )
+    html = page(client_for(world, "referrer"), old)
+    assert '<p class="outcome-reason">The IR consultant</p>' in html
