@@ -27,7 +27,8 @@ urlpatterns = [
     path("api/v1/covers/", api.cover_create, name="api-covers"),
     path("api/v1/leave/", api.leave_create, name="api-leave"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerView.as_view(
+        url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),
     path("feeds/rota/<str:secret>.ics", ics.rota_feed_view, name="feed-rota"),
     path("feeds/clinician/<str:secret>.ics", ics.clinician_feed_view, name="feed-clinician"),
     re_path(r"^api/", api.not_found),

@@ -16,3 +16,11 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+
+# axe-core for the browser tests, served from the service's own origin as the
+# Content Security Policy requires; never part of a deployment.
+_AXE = BASE_DIR / "node_modules" / "axe-core"  # noqa: F405
+if _AXE.exists():
+    STATICFILES_DIRS = [*STATICFILES_DIRS, ("axe", _AXE)]  # noqa: F405

@@ -7,7 +7,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("config.sign_in")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("config.api_urls")),
     path("", include("pathways.urls")),
 ]

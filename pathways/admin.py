@@ -1,49 +1,29 @@
 """Admin for network leads: edit drafts, see them validated, publish; the rest read-only.
 
-Access is :func:`rota.access.may_manage_pathways` per network; status changes go
-through :mod:`pathways.publishing`; published and retired versions, their
-nodes and the decision log are read-only here (and refused by the models).
+Access is :mod:`rota.access` per network, through :mod:`rota.admin_access`
+(pathways for anyone to read and leads to change; drafts for leads only; the
+decision log read-only); status changes go through :mod:`pathways.publishing`;
+published and retired versions, their nodes and the decision log are read-only
+here (and refused by the models).
 """
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from pathways import models
 from pathways.errors import PathwayError
+from pathways.presentation import redact_outcome
 from pathways.publishing import version_create_draft, version_publish, version_retire
 from pathways.validation import validate_version
-from rota.access import pathway_network_ids
-from rota.models import Network
+from rota.access import STAFF_VISIBLE, Kind, Viewer
+from rota.admin_access import AccessAdmin, AccessInline, AccessModelAdmin
 
-
-class NetworkScopedAdmin(SimpleHistoryAdmin):
-    """Only the networks the user leads; ``network_path`` reaches the network id."""
-
-    network_path = "network_id"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            **{f"{self.network_path}__in": pathway_network_ids(request.user)}
-        )
-
-    def has_module_permission(self, request):
-        return bool(pathway_network_ids(request.user))
-
-    def has_view_permission(self, request, obj=None):
-        return bool(pathway_network_ids(request.user))
-
-    def has_add_permission(self, request):
-        return bool(pathway_network_ids(request.user))
-
-    def has_change_permission(self, request, obj=None):
-        return bool(pathway_network_ids(request.user))
-
-    def has_delete_permission(self, request, obj=None):
-        return bool(pathway_network_ids(request.user))
+STAFF_VIEWER = Viewer(sees_names=True, visibilities=STAFF_VISIBLE)
 
 
 def _is_frozen(version) -> bool:
@@ -56,7 +36,8 @@ def _notify(modeladmin, request, error: PathwayError) -> None:
         modeladmin.message_user(request, str(problem), messages.ERROR)
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(AccessInline, admin.TabularInline):
+    access_kind = Kind.DRAFT
     model = models.PathwayVersion
     fields = ["number", "status", "change_summary", "published_at", "retired_at"]
     readonly_fields = fields
@@ -72,7 +53,8 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(models.Pathway)
-class PathwayAdmin(NetworkScopedAdmin):
+class PathwayAdmin(AccessAdmin):
+    access_kind = Kind.PATHWAY
     list_display = ["title", "slug", "network", "specialty", "review_date", "published_number"]
     list_filter = ["network", "specialty"]
     inlines = [VersionInline]
@@ -83,12 +65,11 @@ class PathwayAdmin(NetworkScopedAdmin):
         published = obj.versions.filter(status=models.VersionStatus.PUBLISHED).first()
         return published.number if published else "none"
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "network":
-            kwargs["queryset"] = Network.objects.filter(
-                id__in=pathway_network_ids(request.user)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_readonly_fields(self, request, obj=None):
+        # A pathway stays in its network: moving it would hand its drafts to another.
+        if obj is not None:
+            return [*super().get_readonly_fields(request, obj), "network"]
+        return super().get_readonly_fields(request, obj)
 
     @admin.action(description="Create draft from published version")
     def create_draft(self, request, queryset):
@@ -101,7 +82,8 @@ class PathwayAdmin(NetworkScopedAdmin):
                 self.message_user(request, f"Created draft {draft}.", messages.SUCCESS)
 
 
-class NodeInline(admin.TabularInline):
+class NodeInline(AccessInline, admin.TabularInline):
+    access_kind = Kind.DRAFT
     model = models.Node
     fields = ["key", "kind", "text", "position"]
     show_change_link = True
@@ -111,18 +93,19 @@ class NodeInline(admin.TabularInline):
         return obj is None or not _is_frozen(obj)
 
     def has_add_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(models.PathwayVersion)
-class PathwayVersionAdmin(NetworkScopedAdmin):
-    network_path = "pathway__network_id"
+class PathwayVersionAdmin(AccessAdmin):
+    access_kind = Kind.DRAFT
+    network_path = "pathway__network"
     list_display = ["__str__", "status", "published_at", "published_by", "retired_at"]
     list_filter = ["status", "pathway"]
     fields = [
@@ -183,20 +166,21 @@ class PathwayVersionAdmin(NetworkScopedAdmin):
                 self.message_user(request, f"Retired {version}.", messages.SUCCESS)
 
 
-class NodePartInline(admin.TabularInline):
+class NodePartInline(AccessInline, admin.TabularInline):
+    access_kind = Kind.DRAFT
     extra = 0
 
     def _editable(self, node) -> bool:
         return node is None or not _is_frozen(node.version)
 
     def has_add_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 class OptionInline(NodePartInline):
@@ -215,8 +199,9 @@ class ContactStepInline(NodePartInline):
 
 
 @admin.register(models.Node)
-class NodeAdmin(NetworkScopedAdmin):
-    network_path = "version__pathway__network_id"
+class NodeAdmin(AccessAdmin):
+    access_kind = Kind.DRAFT
+    network_path = "version__pathway__network"
     list_display = ["key", "kind", "text", "version"]
     list_filter = ["kind", "version__pathway"]
     search_fields = ["key", "text"]
@@ -231,34 +216,31 @@ class NodeAdmin(NetworkScopedAdmin):
         return not frozen and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "version":
-            kwargs["queryset"] = models.PathwayVersion.objects.filter(
-                status=models.VersionStatus.DRAFT,
-                pathway__network_id__in=pathway_network_ids(request.user),
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.queryset = field.queryset.filter(status=models.VersionStatus.DRAFT)
+        return field
 
 
 @admin.register(models.Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AccessModelAdmin):
+    access_kind = Kind.DECISION
+    network_path = "version__pathway__network"
+    lists = "read"
     list_display = ["reference", "version", "referring_site", "at", "channel", "created_at"]
     list_filter = ["channel", "version__pathway"]
     search_fields = ["reference"]
-    readonly_fields = [
+    fields = readonly_fields = [
         "reference", "version", "referring_site", "user", "at", "created_at", "channel",
-        "answers", "outcome",
+        "answers", "outcome_as_staff_see_it",
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            version__pathway__network_id__in=pathway_network_ids(request.user)
-        )
-
-    def has_module_permission(self, request):
-        return bool(pathway_network_ids(request.user))
-
-    def has_view_permission(self, request, obj=None):
-        return bool(pathway_network_ids(request.user))
+    @admin.display(description="Outcome")
+    def outcome_as_staff_see_it(self, obj):
+        # The log holds every contact as resolved, personal numbers included; the
+        # admin shows what any staff member of the network may see. Full contacts
+        # are on the decision's own page, to those who may see them.
+        return json.dumps(redact_outcome(obj.outcome, STAFF_VIEWER), indent=2)
 
     def has_add_permission(self, request):
         return False

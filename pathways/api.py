@@ -27,7 +27,9 @@ from pathways.decisions import (
     VersionRetired,
     decision_by_reference,
     logging_rule,
+    may_read_decision_here,
     referral_record,
+    session_remember_decision,
 )
 from pathways.errors import EvaluationError
 from pathways.models import (
@@ -51,12 +53,7 @@ from pathways.serializers import (
     VersionSerializer,
     VersionTreeSerializer,
 )
-from rota.access import (
-    may_manage_pathways,
-    may_read_decision,
-    pathway_network_ids,
-    viewer_for,
-)
+from rota.access import Kind, may_read, network_ids_where, viewer_for
 from rota.api import (
     NETWORK_FILTER,
     SLUG_PATTERN,
@@ -354,12 +351,14 @@ class PathwayViewSet(NetworkFilteredViewSet):
         published = PathwayVersion.objects.filter(
             pathway=OuterRef("pk"), status=VersionStatus.PUBLISHED
         )
-        led = pathway_network_ids(self.request.user)
-        return super().get_queryset().filter(Q(Exists(published)) | Q(network_id__in=led))
+        drafts = network_ids_where(self.request.user, Kind.DRAFT, change=False)
+        if drafts is None:
+            return super().get_queryset()
+        return super().get_queryset().filter(Q(Exists(published)) | Q(network_id__in=drafts))
 
     def _visible_versions(self, pathway) -> list[PathwayVersion]:
         """``pathway``'s versions (prefetched) the caller may see, newest first."""
-        drafts = may_manage_pathways(self.request.user, pathway.network_id)
+        drafts = may_read(self.request.user, Kind.DRAFT, pathway.network_id)
         return [v for v in pathway.versions.all() if drafts or not v.is_draft]
 
     def _version(self, pathway, number: int | None) -> PathwayVersion | None:
@@ -408,6 +407,8 @@ class PathwayViewSet(NetworkFilteredViewSet):
             raise ApiError(error.message, code=error.code, field="version") from error
         except EvaluationError as error:
             raise _refused(error) from error
+        if decision is not None:
+            session_remember_decision(request.session, decision.reference)
         viewer = viewer_for(request.user, pathway.network_id)
         return Response({
             **redact_evaluation(evaluation.as_dict(), viewer),
@@ -482,25 +483,24 @@ class DecisionViewSet(viewsets.ViewSet):
     def retrieve(self, request, reference=None):
         decision = decision_by_reference(reference)
         network_id = decision.version.pathway.network_id if decision else None
-        if decision is None or not may_read_decision(
-            request.user, network_id=network_id, referrer_id=decision.user_id
-        ):
+        if decision is None or not may_read_decision_here(request, decision):
             raise NotFound(f"There is no decision {reference.upper()} that you may read.")
         return Response(decision_as_dict(decision, viewer_for(request.user, network_id)))
 
     def list(self, request):
-        led = self._led_network_ids(request)
+        readable = self._readable_network_ids(request)
         pathway = row_by_slug(Pathway, request, "pathway")
-        if pathway is not None and pathway.network_id not in led:
-            raise PermissionDenied("Only the pathway's network leads (or an admin) may list "
+        if pathway is not None and not may_read(request.user, Kind.DECISION, pathway.network_id):
+            raise PermissionDenied("Only staff of the pathway's network (or an admin) may list "
                                    "its decisions.")
         start, end = self._range(request)
         decisions = (
             Decision.objects.select_related("version__pathway", "referring_site")
-            .filter(version__pathway__network_id__in=led, created_at__gte=start,
-                    created_at__lt=end)
+            .filter(created_at__gte=start, created_at__lt=end)
             .order_by("-created_at", "-id")
         )
+        if readable is not None:
+            decisions = decisions.filter(version__pathway__network_id__in=readable)
         if pathway is not None:
             decisions = decisions.filter(version__pathway=pathway)
         return Response([
@@ -509,13 +509,13 @@ class DecisionViewSet(viewsets.ViewSet):
         ])
 
     @staticmethod
-    def _led_network_ids(request) -> list[int]:
+    def _readable_network_ids(request) -> frozenset[int] | None:
         if not request.user.is_authenticated:
             raise NotAuthenticated()
-        led = pathway_network_ids(request.user)
-        if not led:
-            raise PermissionDenied("Only network leads (or an admin) may list decisions.")
-        return led
+        readable = network_ids_where(request.user, Kind.DECISION, change=False)
+        if readable is not None and not readable:
+            raise PermissionDenied("Only staff of a network (or an admin) may list its decisions.")
+        return readable
 
     @staticmethod
     def _range(request):

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from pathways.engine import Evaluation, evaluate, load_evaluation_context
 from pathways.errors import EvaluationError, PathwayError
 from pathways.models import Channel, Decision, VersionStatus
+from rota.access import may_read_decision
 from rota.presentation import spoken
 
 # No 0/O, 1/I/L or U: a reference is read out over the phone.
@@ -169,4 +170,30 @@ def referral_record(
     return evaluation, decision_create(
         evaluation=evaluation, user=user, channel=channel, now=now,
         superseded=logging.superseded,
+    )
+
+
+# The session that made a decision may read it back (the referrer's own outcome page),
+# whether or not anyone was signed in. The newest references are kept.
+SESSION_DECISIONS = "decisions_made"
+SESSION_DECISIONS_KEPT = 50
+
+
+def session_remember_decision(session, reference: str) -> None:
+    made = [r for r in session.get(SESSION_DECISIONS, []) if r != reference]
+    session[SESSION_DECISIONS] = (made + [reference])[-SESSION_DECISIONS_KEPT:]
+
+
+def session_made_decision(session, reference: str) -> bool:
+    return session is not None and reference in session.get(SESSION_DECISIONS, [])
+
+
+def may_read_decision_here(request, decision: Decision) -> bool:
+    """The one decision-read rule (rota.access), asked with what this request knows."""
+    user = request.user
+    made = session_made_decision(getattr(request, "session", None), decision.reference) or (
+        decision.user_id is not None and getattr(user, "pk", None) == decision.user_id
+    )
+    return may_read_decision(
+        user, network_id=decision.version.pathway.network_id, made_in_this_session=made
     )

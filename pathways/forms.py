@@ -39,6 +39,12 @@ class SiteForm(forms.Form):
         self.fields["site"].queryset = sites
 
 
+NO_SUCH_REFERENCE = (
+    "No decision has this reference. Check it with the person who quoted it: "
+    "it looks like IR-7KQ4-M2."
+)
+
+
 class ReferenceForm(forms.Form):
     """A decision reference as quoted on the phone, e.g. IR-7KQ4-M2 or ir7kq4m2."""
 
@@ -55,9 +61,6 @@ class ReferenceForm(forms.Form):
     def clean_reference(self):
         decision = decision_by_reference(self.cleaned_data["reference"])
         if decision is None:
-            raise forms.ValidationError(
-                "No decision has this reference. Check it with the person who quoted it: "
-                "it looks like IR-7KQ4-M2."
-            )
+            raise forms.ValidationError(NO_SUCH_REFERENCE)
         self.decision = decision
         return decision.reference

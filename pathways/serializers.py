@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pathways import models
+from rota.bounds import MAX_ANSWERS
 from rota.models import Site
 from rota.presentation import iso
 from rota.serializers import InstantField, LondonDateTimeField, OnCallAnswerSerializer, SlugField
@@ -175,6 +176,11 @@ class AnswersField(serializers.DictField):
     child = serializers.CharField(max_length=KEY_LENGTH)
 
     def to_internal_value(self, data):
+        if isinstance(data, dict) and len(data) > MAX_ANSWERS:
+            raise serializers.ValidationError(
+                f"At most {MAX_ANSWERS} answers are read; a pathway asks far fewer questions.",
+                code="too_many",
+            )
         for key in data if isinstance(data, dict) else ():
             if not (isinstance(key, str) and len(key) <= KEY_LENGTH
                     and validators.slug_re.fullmatch(key)):

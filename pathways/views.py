@@ -24,11 +24,13 @@ from pathways.decisions import (
     VersionRetired,
     decision_by_reference,
     logging_rule,
+    may_read_decision_here,
     referral_record,
+    session_remember_decision,
 )
 from pathways.engine import evaluate_version
 from pathways.errors import EvaluationError
-from pathways.forms import AnswerForm, ReferenceForm, SiteForm
+from pathways.forms import NO_SUCH_REFERENCE, AnswerForm, ReferenceForm, SiteForm
 from pathways.models import Channel, Pathway, PathwayVersion, VersionStatus
 from pathways.presentation import decision_as_dict
 from pathways.referral import ReferralState, StateError, parse_state, refer_url
@@ -293,6 +295,7 @@ class _Flow:
             user=self.request.user, at=None, now=self.now, channel=Channel.WEB,
         )
         if decision is not None:
+            session_remember_decision(self.request.session, decision.reference)
             return _see_other(reverse("pathways:decision", args=[decision.reference]))
         return _see_other(refer_url(self.pathway.slug, state))
 
@@ -342,12 +345,20 @@ def _decision_is_stale(described: dict, created_at: datetime, now: datetime) -> 
     return False
 
 
+def _decision_not_found(request, reference: str):
+    # One answer for "no such reference" and "not yours": a reference is not a key.
+    form = ReferenceForm({"reference": reference})
+    if form.is_valid():
+        form.add_error("reference", NO_SUCH_REFERENCE)
+    return render(request, "pathways/decision_lookup.html", {"form": form}, status=404)
+
+
 def decision_detail(request, reference):
     decision = decision_by_reference(reference)
     if decision is None:
-        form = ReferenceForm({"reference": reference})
-        form.is_valid()
-        return render(request, "pathways/decision_lookup.html", {"form": form}, status=404)
+        return _decision_not_found(request, reference)
+    if not may_read_decision_here(request, decision):
+        return _decision_not_found(request, reference)
     if decision.reference != reference:
         return redirect("pathways:decision", reference=decision.reference)
     now = timezone.now()

@@ -1,9 +1,9 @@
 """The rota coordinator's admin: an adapter over ``rota.services`` and ``rota.access``.
 
-Who may see and change a row is decided by :mod:`rota.access` (a coordinator
-manages the rotas of their own networks; an admin everything), not by
-Django's per-model permissions. The forms check the same rules as the
-services, by calling the services' check functions.
+Who may see and change a row is decided by :mod:`rota.access` through
+:mod:`rota.admin_access` (each admin names its kind of object and the path to
+its network), not by Django's per-model permissions. The forms check the same
+rules as the services, by calling the services' check functions.
 """
 
 from __future__ import annotations
@@ -13,51 +13,14 @@ from datetime import date, timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
-from rota import access, models, services
+from rota import models, services
+from rota.access import Kind, may_grant_role
+from rota.admin_access import AccessAdmin, AccessInline
 from rota.calendars import local
 from rota.generation import pattern_extend
-
-# How each model reaches its network id, as an ORM path.
-NETWORK_PATHS = {
-    models.Network: "id",
-    models.ClosureDate: "network",
-    models.Trust: "network",
-    models.Site: "trust__network",
-    models.Clinician: "home_trust__network",
-    models.ContactMethod: "clinician__home_trust__network",
-    models.Rota: "network",
-    models.RotationPattern: "rota__network",
-    models.PatternParticipant: "pattern__rota__network",
-    models.Shift: "rota__network",
-    models.Cover: "rota__network",
-    models.Leave: "clinician__home_trust__network",
-    models.Divert: "rota__network",
-    models.Note: "rota__network",
-    models.Membership: "network",
-}
-
-
-def network_id_of(obj) -> int:
-    """The id of the network a row belongs to, following :data:`NETWORK_PATHS`."""
-    path = NETWORK_PATHS[type(obj)]
-    if path == "id":
-        return obj.pk
-    *hops, last = path.split("__")
-    for hop in hops:
-        obj = getattr(obj, hop)
-    return getattr(obj, f"{last}_id")
-
-
-def in_networks(model, network_ids):
-    """``model``'s rows that belong to ``network_ids`` (None: every network)."""
-    rows = model._default_manager.all()
-    if network_ids is None:
-        return rows
-    return rows.filter(**{f"{NETWORK_PATHS[model]}__in": network_ids})
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -69,60 +32,8 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class NetworkScoped:
-    """Permissions and choices limited to the networks whose rotas the user manages.
-
-    ``coordinators_change``: False for rows a coordinator may see but only an
-    admin may change (networks, trusts, sites).
-    """
-
-    coordinators_change = True
-
-    def managed(self, request):
-        return access.rota_network_ids(request.user)
-
-    def _may(self, request, obj, change: bool) -> bool:
-        # An inline is asked about its parent row, which is in NETWORK_PATHS too.
-        network_ids = self.managed(request)
-        if network_ids is None:
-            return True
-        if not network_ids or (change and not self.coordinators_change):
-            return False
-        return obj is None or network_id_of(obj) in network_ids
-
-    def has_module_permission(self, request):
-        return self._may(request, None, change=False)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, obj, change=False)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may(request, obj, change=True)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, obj, change=True)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, obj, change=True)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model in NETWORK_PATHS:
-            kwargs["queryset"] = in_networks(db_field.related_model, self.managed(request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model in NETWORK_PATHS:
-            kwargs["queryset"] = in_networks(db_field.related_model, self.managed(request))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-class ScopedAdmin(NetworkScoped, SimpleHistoryAdmin):
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        network_ids = self.managed(request)
-        if network_ids is None:
-            return rows
-        return rows.filter(**{f"{NETWORK_PATHS[self.model]}__in": network_ids})
+class ScopedAdmin(AccessAdmin):
+    access_kind = Kind.ROTA
 
 
 def network_filter(path: str):
@@ -134,7 +45,8 @@ def network_filter(path: str):
 
 @admin.register(models.Network)
 class NetworkAdmin(ScopedAdmin):
-    coordinators_change = False
+    access_kind = Kind.REFERENCE
+    network_path = "id"
     list_display = ["name", "slug", "nation", "working_day_start", "working_day_end"]
 
 
@@ -146,25 +58,29 @@ class ClosureDateAdmin(ScopedAdmin):
 
 @admin.register(models.Trust)
 class TrustAdmin(ScopedAdmin):
-    coordinators_change = False
+    access_kind = Kind.REFERENCE
     list_display = ["name", "ods_code", "network"]
     list_filter = [network_filter("network")]
 
 
 @admin.register(models.Site)
 class SiteAdmin(ScopedAdmin):
-    coordinators_change = False
+    access_kind = Kind.REFERENCE
+    network_path = "trust__network"
     list_display = ["name", "ods_code", "short_name", "switchboard", "trust"]
     list_filter = [network_filter("trust__network")]
 
 
-class ContactInline(NetworkScoped, admin.TabularInline):
+class ContactInline(AccessInline, admin.TabularInline):
+    access_kind = Kind.PEOPLE
     model = models.ContactMethod
     extra = 0
 
 
 @admin.register(models.Clinician)
 class ClinicianAdmin(ScopedAdmin):
+    access_kind = Kind.PEOPLE
+    network_path = "home_trust__network"
     list_display = ["name", "role", "home_trust", "active"]
     list_filter = [network_filter("home_trust__network"), "active"]
     search_fields = ["name"]
@@ -173,6 +89,8 @@ class ClinicianAdmin(ScopedAdmin):
 
 @admin.register(models.ContactMethod)
 class ContactMethodAdmin(ScopedAdmin):
+    access_kind = Kind.PEOPLE
+    network_path = "clinician__home_trust__network"
     list_display = ["clinician", "kind", "value", "visibility", "site"]
     list_filter = [network_filter("clinician__home_trust__network"), "kind", "visibility"]
     list_select_related = ["clinician", "site"]
@@ -180,10 +98,29 @@ class ContactMethodAdmin(ScopedAdmin):
 
 @admin.register(models.Membership)
 class MembershipAdmin(ScopedAdmin):
-    # Granting access to a network is an admin's decision, not a coordinator's.
-    coordinators_change = False
-    list_display = ["user", "network", "home_site"]
-    list_filter = [network_filter("network")]
+    access_kind = Kind.MEMBERSHIP
+    list_display = ["user", "network", "role", "home_site"]
+    list_filter = [network_filter("network"), "role"]
+    search_fields = ["user__username"]
+
+    def _may_change_row(self, request, obj) -> bool:
+        # A lead grants any role but lead; a lead membership is an admin's to change.
+        if obj is not None and not may_grant_role(request.user, obj.network_id, obj.role):
+            return False
+        return super()._may_change_row(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [
+                (value, label) for value, label in models.Role.choices
+                if value != models.Role.LEAD
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not may_grant_role(request.user, obj.network_id, obj.role):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 # --- Rotas and patterns --------------------------------------------------------
@@ -197,13 +134,15 @@ class RotaAdmin(ScopedAdmin):
     search_fields = ["name", "slug"]
 
 
-class ParticipantInline(NetworkScoped, admin.TabularInline):
+class ParticipantInline(AccessInline, admin.TabularInline):
+    access_kind = Kind.ROTA
     model = models.PatternParticipant
     extra = 0
 
 
 @admin.register(models.RotationPattern)
 class PatternAdmin(ScopedAdmin):
+    network_path = "rota__network"
     list_display = ["name", "rota", "cadence", "every", "shift_start", "shift_end", "days"]
     list_filter = [network_filter("rota__network")]
     inlines = [ParticipantInline]
@@ -223,6 +162,7 @@ class PatternAdmin(ScopedAdmin):
 
 @admin.register(models.PatternParticipant)
 class ParticipantAdmin(ScopedAdmin):
+    network_path = "pattern__rota__network"
     list_display = ["pattern", "position", "clinician"]
     list_filter = [network_filter("pattern__rota__network")]
 
@@ -239,6 +179,7 @@ class ShiftForm(forms.ModelForm):
 
 @admin.register(models.Shift)
 class ShiftAdmin(ScopedAdmin):
+    network_path = "rota__network"
     form = ShiftForm
     list_display = ["rota", "clinician", "start", "end", "kind"]
     list_filter = [network_filter("rota__network"), network_filter("rota"), "kind"]
@@ -283,6 +224,7 @@ class CoverForm(forms.ModelForm):
 
 @admin.register(models.Cover)
 class CoverAdmin(ScopedAdmin):
+    network_path = "rota__network"
     form = CoverForm
     list_display = ["rota", "covering", "replaces", "start", "end", "reason"]
     list_filter = [network_filter("rota__network"), network_filter("rota")]
@@ -313,7 +255,7 @@ class LeaveForm(forms.ModelForm):
         if data.get("first_day") and data.get("last_day"):
             try:
                 self.instance.start, self.instance.end = services.leave_window(
-                    data["first_day"], data["last_day"]
+                    data["first_day"], data["last_day"], today=local(timezone.now()).date()
                 )
             except ValidationError as error:
                 self.add_error("last_day", error.messages)
@@ -331,6 +273,8 @@ def last_day_of(leave) -> date:
 
 @admin.register(models.Leave)
 class LeaveAdmin(ScopedAdmin):
+    access_kind = Kind.LEAVE
+    network_path = "clinician__home_trust__network"
     form = LeaveForm
     list_display = ["clinician", "first_day", "last_day", "reason"]
     list_filter = [network_filter("clinician__home_trust__network")]
@@ -368,6 +312,7 @@ class DivertForm(forms.ModelForm):
 
 @admin.register(models.Divert)
 class DivertAdmin(ScopedAdmin):
+    network_path = "rota__network"
     form = DivertForm
     list_display = ["rota", "start", "end", "to_rota", "contact_label", "reason"]
     list_filter = [network_filter("rota__network"), network_filter("rota")]
@@ -382,6 +327,8 @@ class NoteForm(forms.ModelForm):
 
 @admin.register(models.Note)
 class NoteAdmin(ScopedAdmin):
+    access_kind = Kind.NOTE
+    network_path = "rota__network"
     form = NoteForm
     list_display = ["rota", "start", "end", "text", "author"]
     list_filter = [network_filter("rota__network"), network_filter("rota")]

@@ -24,9 +24,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from rota import models, services
-from rota.access import may_manage_rotas, viewer_for
+from rota.access import Kind, may_change, viewer_for
 from rota.api_errors import ApiError
 from rota.api_schema import error_responses
+from rota.calendars import LONDON
 from rota.oncall import answer_at, load_schedule, resolve_timeline, schedule_around
 from rota.presentation import (
     describe_answer,
@@ -370,8 +371,8 @@ def oncall(request):
 # --- Cover and leave -----------------------------------------------------
 
 
-def _require_manager(user, network_id: int) -> None:
-    if not may_manage_rotas(user, network_id):
+def _require_manager(user, kind: Kind, network_id: int) -> None:
+    if not may_change(user, kind, network_id):
         raise PermissionDenied(
             "Only the network's rota coordinators (or an admin) may change its rotas."
         )
@@ -397,7 +398,7 @@ def cover_create(request):
     data = CoverInputSerializer(data=request.data, context={"now": timezone.now()})
     data.is_valid(raise_exception=True)
     values = data.validated_data
-    _require_manager(request.user, values["rota"].network_id)
+    _require_manager(request.user, Kind.ROTA, values["rota"].network_id)
     cover = services.cover_create(
         rota=values["rota"], covering=values["covering"], replaces=values.get("replaces"),
         start=values["start"], end=values["end"], reason=values["reason"],
@@ -422,13 +423,16 @@ def cover_create(request):
 @api_view(["POST"])
 @permission_classes([permissions.IsAuthenticated])
 def leave_create(request):
-    data = LeaveInputSerializer(data=request.data, context={"now": timezone.now()})
+    now = timezone.now()
+    data = LeaveInputSerializer(data=request.data, context={"now": now})
     data.is_valid(raise_exception=True)
     values = data.validated_data
     clinician = values["clinician"]
-    _require_manager(request.user, clinician.home_trust.network_id)
+    _require_manager(request.user, Kind.LEAVE, clinician.home_trust.network_id)
     if "first_day" in values:
-        start, end = leave_window(values["first_day"], values["last_day"])
+        start, end = leave_window(
+            values["first_day"], values["last_day"], today=now.astimezone(LONDON).date()
+        )
     else:
         start, end = values["start"], values["end"]
     leave = services.leave_create(

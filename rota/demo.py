@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -252,7 +252,7 @@ ROTAS = (
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
-    group: str | None  # None: the superuser
+    role: str | None  # None: the superuser
     home_site: str | None
     is_staff: bool = False
 
@@ -326,7 +326,10 @@ def seed_demo_network(anchor: date) -> SeedResult:
     sites = _seed_sites(network, admin)
     for login in LOGINS:
         home = sites[login.home_site].id if login.home_site else None
-        _upsert(Membership, {"user_id": users[login.username].id, "network_id": network.id},
+        if login.role is None:
+            continue
+        _upsert(Membership, {"user_id": users[login.username].id, "network_id": network.id,
+                             "role": login.role},
                 {"home_site_id": home}, admin)
     clinicians = _seed_clinicians(sites, admin)
     rotas, patterns = _seed_rotas(network, sites, clinicians, admin)
@@ -371,11 +374,9 @@ def _seed_users() -> dict[str, User]:
         user, created = User.objects.get_or_create(username=login.username)
         if created:
             user.is_staff = login.is_staff
-            user.is_superuser = login.group is None
+            user.is_superuser = login.role is None
             user.set_password(DEMO_PASSWORD)
             user.save()
-        if login.group and not user.groups.filter(name=login.group).exists():
-            user.groups.add(Group.objects.get_or_create(name=login.group)[0])
         users[login.username] = user
     return users
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from rota.bounds import LONGEST_COVER, LONGEST_LEAVE
 from rota.phones import normalise_uk_number, validate_uk_number
 
 ods_code_validator = RegexValidator(
@@ -296,10 +297,16 @@ class Rota(models.Model):
 
 
 class Interval(models.Model):
-    """Abstract half-open ``[start, end)`` interval of instants."""
+    """Abstract half-open ``[start, end)`` interval of instants.
+
+    ``longest``, when set, bounds its length (a named limit of :mod:`rota.bounds`),
+    ``longest_words`` says it to the person who typed it.
+    """
 
     start = models.DateTimeField()
     end = models.DateTimeField()
+    longest = None
+    longest_words = ""
 
     class Meta:
         abstract = True
@@ -307,6 +314,23 @@ class Interval(models.Model):
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": "The end must be after the start."})
+        if self.start and self.end and self.longest and self.end - self.start > self.longest:
+            raise ValidationError({"end": self.longest_words})
+
+
+def require_same_network(rota, **clinicians) -> None:
+    """Raise unless each named clinician belongs to ``rota``'s network.
+
+    A rota's answer shows its clinicians' contacts to that network's staff:
+    someone from another network would carry their personal numbers across.
+    """
+    errors = {
+        field: f"{clinician} works in another network; choose a clinician of {rota.network}."
+        for field, clinician in clinicians.items()
+        if clinician is not None and clinician.home_trust.network_id != rota.network_id
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def end_after_start(name: str) -> models.CheckConstraint:
@@ -391,6 +415,10 @@ class PatternParticipant(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.clinician}"
 
+    def clean(self) -> None:
+        if self.pattern_id and self.clinician_id:
+            require_same_network(self.pattern.rota, clinician=self.clinician)
+
 
 class ShiftKind(models.TextChoices):
     ROTATION = "rotation", "Rotation"
@@ -418,6 +446,7 @@ class Shift(Interval):
         super().clean()
         if not (self.start and self.end and self.rota_id and self.clinician_id):
             return
+        require_same_network(self.rota, clinician=self.clinician)
         if self.end <= self.start:
             return
         clash = (
@@ -465,9 +494,21 @@ class Cover(Interval):
             ),
         ]
 
+    longest = LONGEST_COVER
+    longest_words = "A cover lasts at most 31 days; enter a longer one as several covers."
+
     def __str__(self) -> str:
         whom = f" for {self.replaces}" if self.replaces_id else ""
         return f"{self.covering}{whom} on {self.rota}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.rota_id:
+            require_same_network(
+                self.rota,
+                covering=self.covering if self.covering_id else None,
+                replaces=self.replaces if self.replaces_id else None,
+            )
 
 
 class Leave(Interval):
@@ -480,6 +521,10 @@ class Leave(Interval):
         verbose_name_plural = "leave"
         indexes = [models.Index(fields=["clinician", "start", "end"])]
         constraints = [end_after_start("leave_end_after_start")]
+
+    longest = LONGEST_LEAVE
+    longest_words = ("Leave is recorded at most a year at a time; enter longer absences as "
+                     "several periods.")
 
     def __str__(self) -> str:
         return f"{self.clinician} away {_local(self.start)} to {_local(self.end)}"
@@ -541,23 +586,47 @@ class Note(Interval):
         return self.text
 
 
+class Role(models.TextChoices):
+    """What a user does in one network; the rules for each are in :mod:`rota.access`."""
+
+    REFERRER = "referrer", "Referrer"
+    SWITCHBOARD = "switchboard", "Switchboard"
+    COORDINATOR = "coordinator", "Rota coordinator"
+    LEAD = "lead", "Network lead"
+
+
 class Membership(models.Model):
-    """A user works in a network; a referrer also has a home site."""
+    """A user holds a role in a network; a referrer also has a home site there.
+
+    Roles belong to the membership, not to the user: a lead in one network who
+    refers in another is a referrer there, and nothing more.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
     home_site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
+        ordering = ["network", "user", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "network"], name="membership_once_per_network")
+            models.UniqueConstraint(
+                fields=["user", "network", "role"], name="membership_role_once_per_network"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.network}"
+        return f"{self.user}, {self.get_role_display().lower()} in {self.network}"
+
+    def clean(self) -> None:
+        site = self.home_site if self.home_site_id else None
+        if site is not None and self.network_id and site.trust.network_id != self.network_id:
+            raise ValidationError(
+                {"home_site": "The home site must be a hospital of this network."}
+            )
 
 
 def _local(instant) -> str:
@@ -572,12 +641,6 @@ throttle_rate_validator = RegexValidator(
 )
 
 
-def api_token_roles() -> list[tuple[str, str]]:
-    from rota.access import ROLE_GROUPS
-
-    return [(group, group) for group in ROLE_GROUPS]
-
-
 class ApiToken(models.Model):
     """A secret with which another system calls the API as one role in one network.
 
@@ -590,7 +653,7 @@ class ApiToken(models.Model):
     )
     role = models.CharField(
         max_length=40,
-        choices=api_token_roles,
+        choices=Role.choices,
         help_text="What the system may see and do, as a user with this role.",
     )
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="api_tokens")

@@ -191,6 +191,8 @@ def redact(described: dict | None, viewer: Viewer) -> dict | None:
         return None
     result = dict(described)
     result["clinicians"] = redact_people(described["clinicians"], viewer)
+    # Notes are for staff of the network ("in theatre until 14:00"), not the public.
+    result["notes"] = described.get("notes", []) if viewer.sees_names else []
     if described.get("next"):
         result["next"] = {
             **described["next"],

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from rota.bounds import FURTHEST, LONGEST_LEAVE
 from rota.calendars import LONDON, instant_at
 from rota.models import Clinician, Cover, Divert, Leave, Note, Rota, Shift, ShiftKind
 from rota.phones import normalise_uk_number
@@ -38,10 +39,23 @@ def _require_aware(**instants: datetime) -> None:
             )
 
 
-def leave_window(first_day: date, last_day: date) -> tuple[datetime, datetime]:
-    """Whole Europe/London days as a half-open interval of instants."""
+def leave_window(
+    first_day: date, last_day: date, *, today: date | None = None
+) -> tuple[datetime, datetime]:
+    """Whole Europe/London days as a half-open interval of instants.
+
+    Refused: a last day before the first, leave longer than a year, or (given
+    ``today``, as every form and endpoint does) days more than ten years away.
+    """
     if last_day < first_day:
         raise ValidationError({"end": "The last day of leave cannot be before the first."})
+    if last_day - first_day >= LONGEST_LEAVE:
+        raise ValidationError({"end": "Leave is recorded at most a year at a time; "
+                                      "enter longer absences as several periods."})
+    for day in (first_day, last_day) if today is not None else ():
+        if abs(day - today) > FURTHEST:
+            raise ValidationError({"end": f"{day:%d %b %Y} is more than ten years from today; "
+                                          "check the year."})
     return instant_at(first_day, time(0, 0)), instant_at(last_day + timedelta(days=1), time(0, 0))
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from rota.bounds import FURTHEST
 from rota.calendars import LONDON, wall_time_exists, wall_time_is_ambiguous
-
-# Far enough for planning leave and reading history; near enough that every
-# window around the instant (four weeks either side) stays a valid datetime.
-FURTHEST = timedelta(days=3660)
 
 URL_HINT = "(in a URL, write + as %2B)"
 

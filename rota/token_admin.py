@@ -6,6 +6,8 @@ Registered on the default admin site when imported; ``rota/admin.py`` imports it
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from rota.access import Kind
+from rota.admin_access import AccessModelAdmin
 from rota.models import ApiToken, FeedToken
 from rota.tokens import (
     api_token_create,
@@ -16,8 +18,10 @@ from rota.tokens import (
 )
 
 
-class _RevocableAdmin(admin.ModelAdmin):
+class _RevocableAdmin(AccessModelAdmin):
     """Secrets are issued once and revoked, never edited or deleted (the record stays)."""
+
+    access_kind = Kind.SECRET
 
     actions = ["revoke"]
 
@@ -64,6 +68,7 @@ class ApiTokenAdmin(_RevocableAdmin):
 
 @admin.register(FeedToken)
 class FeedTokenAdmin(_RevocableAdmin):
+    network_path = None  # a rota's or a clinician's: admins only, like every secret
     list_display = ["__str__", "name", "live", "created_by", "created_at"]
     fields = ["rota", "clinician", "name"]
 

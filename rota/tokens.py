@@ -45,9 +45,8 @@ class TokenPrincipal:
     def __init__(self, token: ApiToken) -> None:
         self.token = token
         self.username = f"token {token.prefix}"
-        # The attributes rota.access caches a user's groups and networks in.
-        self._role_groups = frozenset({token.role})
-        self._network_ids = frozenset({token.network_id})
+        # Where rota.access caches a user's roles per network.
+        self._roles_by_network = {token.network_id: frozenset({token.role})}
 
     def __str__(self) -> str:
         return f"API token {self.token.name} ({self.token.prefix}…)"

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import factory
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from rota import models
 from rota.calendars import LONDON
@@ -87,9 +87,10 @@ class ShiftFactory(factory.django.DjangoModelFactory):
 
 
 def user_in(username: str, *, group: str | None, network=None, home_site=None, **extra) -> User:
+    """A user holding role ``group`` in ``network`` (no membership without both)."""
     user = User.objects.create_user(username=username, password="correct-horse-battery", **extra)
-    if group:
-        user.groups.add(Group.objects.get_or_create(name=group)[0])
-    if network is not None:
-        models.Membership.objects.create(user=user, network=network, home_site=home_site)
+    if group and network is not None:
+        models.Membership.objects.create(
+            user=user, network=network, role=group, home_site=home_site
+        )
     return user

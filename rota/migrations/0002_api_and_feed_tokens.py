@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text="Which system uses it, e.g. 'Royal Preston telephony'.", max_length=200)),
-                ('role', models.CharField(choices=rota.models.api_token_roles, help_text='What the system may see and do, as a user with this role.', max_length=40)),
+                ('role', models.CharField(choices=[('Referrer', 'Referrer'), ('Switchboard', 'Switchboard'), ('Rota coordinator', 'Rota coordinator'), ('Network lead', 'Network lead')], help_text='What the system may see and do, as a user with this role.', max_length=40)),
                 ('prefix', models.CharField(editable=False, max_length=12)),
                 ('secret_hash', models.CharField(editable=False, max_length=64, unique=True)),
                 ('throttle_rate', models.CharField(blank=True, help_text='Requests allowed, e.g. 600/min; empty uses the service default.', max_length=20, validators=[django.core.validators.RegexValidator('^[1-9][0-9]{0,6}/(s|sec|second|m|min|minute|h|hour|d|day)$', 'A rate is a number of requests per second, minute, hour or day, e.g. 600/min.')])),

@@ -104,7 +104,7 @@ def test_cover_refused_for_coordinator_of_another_network(world, rotas):
 
 def test_cover_by_coordinator_token_is_recorded_against_its_issuer(world, rotas):
     d = ClinicianFactory(home_trust=world.trust_a)
-    client = client_as(world, "token", group="Rota coordinator")
+    client = client_as(world, "token", group="coordinator")
     response = client.post("/api/v1/covers/", _cover_body(rotas, d), format="json")
     assert response.status_code == 201
     assert Cover.objects.get().history.get().history_user == world.admin

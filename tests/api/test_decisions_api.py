@@ -45,9 +45,9 @@ def test_decision_reference_is_read_as_quoted_over_the_phone(world, decision):
     assert (response.status_code, response.json()["reference"]) == (200, decision.reference)
 
 
-def test_decision_of_another_referrer_is_404_like_an_unknown_one(world, decision):
+def test_decision_of_another_network_is_404_like_an_unknown_one(world, decision):
     client = client_as(world, "anonymous")
-    client.force_login(world.referrer_b)
+    client.force_login(world.outsider)
     theirs = client.get(_url(decision))
     unknown = client.get("/api/v1/decisions/IR-2222-22/")
     assert (theirs.status_code, unknown.status_code) == (404, 404)
@@ -61,7 +61,7 @@ def test_decision_of_another_referrer_is_404_like_an_unknown_one(world, decision
 
 
 def test_decision_lead_of_another_network_gets_404(world, pathway, decision):
-    other_lead = user_in("other-lead", group="Network lead", network=world.other_network)
+    other_lead = user_in("other-lead", group="lead", network=world.other_network)
     client = client_as(world, "anonymous")
     client.force_login(other_lead)
     response = client.get(_url(decision))
@@ -138,7 +138,7 @@ def test_decisions_list_over_a_range_and_for_one_pathway(world, logged, rotas):
 
 
 def test_decisions_list_leaves_out_networks_the_lead_does_not_lead(world, logged, rotas):
-    elsewhere = user_in("elsewhere-lead", group="Network lead", network=world.other_network)
+    elsewhere = user_in("elsewhere-lead", group="lead", network=world.other_network)
     client = client_as(world, "anonymous")
     client.force_login(elsewhere)
     assert client.get("/api/v1/decisions/", {"from": "2026-04-20T00:00",

@@ -30,7 +30,7 @@ def test_errors_malformed_json_is_400(world):
         "/api/v1/covers/", data="{not json", content_type="application/json"
     )
     assert (response.status_code, response.json()["error"]["code"]) == (400, "parse_error")
-    assert response.json()["error"]["message"].startswith("JSON parse error")
+    assert response.json()["error"]["message"].startswith("The body is not valid JSON")
 
 
 def test_errors_json_that_is_not_an_object_is_400(world):

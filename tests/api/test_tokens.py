@@ -45,7 +45,7 @@ def test_token_sees_as_its_role_in_its_network_only(world, rotas):
         True, access.STAFF_VISIBLE, frozenset({access.REFERRER})
     )
     assert viewer_for(principal, world.other_network.id) == access.ANONYMOUS
-    assert not access.may_manage_rotas(principal, world.network.id)
+    assert not access.may_change(principal, access.Kind.ROTA, world.network.id)
 
 
 def test_token_bearer_form_is_accepted_and_marks_last_use(world, rotas):

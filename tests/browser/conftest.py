@@ -50,17 +50,39 @@ def browser():
         chromium.close()
 
 
+def _csp_errors(page) -> list[str]:
+    """Console errors the Content Security Policy raises, collected as the page runs."""
+    errors: list[str] = []
+
+    def collect(message):
+        text = message.text
+        if "Content Security Policy" in text or "Refused to" in text:
+            errors.append(text)
+
+    page.on("console", collect)
+    return errors
+
+
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
 def page(request, browser):
-    context = browser.new_context(viewport=request.param)
+    # The context keeps the service's Content Security Policy (no bypass): any
+    # inline script or style the policy refuses fails the test.
+    context = browser.new_context(viewport=request.param, bypass_csp=False)
     page = context.new_page()
+    errors = _csp_errors(page)
     yield page
     context.close()
+    assert errors == [], "Content Security Policy refused: " + "; ".join(errors)
 
 
 def axe_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.2 AA violations on the current page (empty means none)."""
-    page.add_script_tag(path=str(AXE))
+    """axe-core's WCAG 2.2 AA violations on the current page (empty means none).
+
+    axe-core is loaded from the service's own origin (the test settings serve it
+    as a static file), as the policy allows, rather than injected inline.
+    """
+    origin = page.evaluate("location.origin")
+    page.add_script_tag(url=f"{origin}/static/axe/axe.min.js")
     result = page.evaluate(
         """async () => {
             const r = await axe.run(document, {runOnly: {type: 'tag', values:

@@ -39,11 +39,11 @@ def test_admin_pathway_list_only_for_leads_of_the_network(client, world, publish
 
 
 def test_admin_outsider_lead_does_not_see_another_networks_pathway(client, world, published):
-    from django.contrib.auth.models import Group
-
     from rota.access import NETWORK_LEAD
+    from rota.models import Membership
 
-    world.outsider.groups.set([Group.objects.get_or_create(name=NETWORK_LEAD)[0]])
+    Membership.objects.create(user=world.outsider, network=world.other_network,
+                              role=NETWORK_LEAD)
     world.outsider.is_staff = True
     world.outsider.save()
     client.force_login(world.outsider)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -8,12 +10,14 @@ from rota.access import (
     NETWORK_LEAD,
     PUBLIC_ONLY,
     REFERRER,
-    ROLE_GROUPS,
+    ROLES,
     ROTA_COORDINATOR,
     STAFF_VISIBLE,
     SWITCHBOARD,
+    Kind,
     Viewer,
 )
+from rota.models import Membership
 from rota.oncall import ContactInfo
 from tests.factories import user_in
 
@@ -32,7 +36,7 @@ def user(world, name):
         ("coordinator", Viewer(True, EVERY_CONTACT, frozenset({ROTA_COORDINATOR}))),
         ("lead", Viewer(True, EVERY_CONTACT, frozenset({NETWORK_LEAD}))),
         ("outsider", ANONYMOUS),
-        ("admin", Viewer(True, EVERY_CONTACT, frozenset(ROLE_GROUPS), is_admin=True)),
+        ("admin", Viewer(True, EVERY_CONTACT, frozenset(ROLES), is_admin=True)),
     ],
 )
 def test_viewer_for_each_role_in_own_network(world, name, expected):
@@ -47,7 +51,7 @@ def test_viewer_for_each_role_in_own_network(world, name, expected):
         ("switchboard", ANONYMOUS),
         ("coordinator", ANONYMOUS),
         ("outsider", Viewer(True, EVERY_CONTACT, frozenset({SWITCHBOARD}))),
-        ("admin", Viewer(True, EVERY_CONTACT, frozenset(ROLE_GROUPS), is_admin=True)),
+        ("admin", Viewer(True, EVERY_CONTACT, frozenset(ROLES), is_admin=True)),
     ],
 )
 def test_viewer_for_in_the_other_network(world, name, expected):
@@ -62,11 +66,6 @@ def test_viewer_for_none_inactive_or_roleless_member_is_anonymous(world):
     assert access.viewer_for(roleless, world.network.id) == ANONYMOUS
     assert ANONYMOUS.is_anonymous is True
     assert ANONYMOUS.visibilities == PUBLIC_ONLY
-
-
-def test_viewer_for_ignores_groups_that_are_not_roles(world):
-    other_group = user_in("auditor", group="Auditor", network=world.network)
-    assert access.viewer_for(other_group, world.network.id) == ANONYMOUS
 
 
 CONTACTS = (
@@ -106,11 +105,11 @@ def test_visible_contacts_by_viewer_in_stored_order(world, name, values):
         ("admin", True, True, True),
     ],
 )
-def test_may_manage_matrix(world, name, rotas, pathways, notes):
+def test_may_change_matrix(world, name, rotas, pathways, notes):
     who = user(world, name)
-    assert access.may_manage_rotas(who, world.network.id) is rotas
-    assert access.may_manage_pathways(who, world.network.id) is pathways
-    assert access.may_write_notes(who, world.network.id) is notes
+    assert access.may_change(who, Kind.ROTA, world.network.id) is rotas
+    assert access.may_change(who, Kind.DRAFT, world.network.id) is pathways
+    assert access.may_change(who, Kind.NOTE, world.network.id) is notes
     assert access.may_see_board(who, world.network.id) is notes
 
 
@@ -124,9 +123,9 @@ def test_may_manage_matrix(world, name, rotas, pathways, notes):
         ("admin", "all"),
     ],
 )
-def test_rota_network_ids(world, name, expected):
+def test_network_ids_where_rotas_change(world, name, expected):
     wanted = {"none": frozenset(), "lsc": frozenset({world.network.id}), "all": None}
-    assert access.rota_network_ids(user(world, name)) == wanted[expected]
+    assert access.network_ids_where(user(world, name), Kind.ROTA, change=True) == wanted[expected]
 
 
 @pytest.mark.parametrize(
@@ -140,29 +139,66 @@ def test_rota_network_ids(world, name, expected):
         ("admin", "all", "none"),  # an admin reaches every network without a membership
     ],
 )
-def test_pathway_and_member_network_ids(world, name, led, member_of):
+def test_draft_and_member_network_ids(world, name, led, member_of):
     ids = {"none": set(), "lsc": {world.network.id}, "elsewhere": {world.other_network.id},
-           "all": {world.network.id, world.other_network.id}}
+           "all": None}
     who = user(world, name)
-    assert set(access.pathway_network_ids(who)) == ids[led]
-    assert set(access.member_network_ids(who)) == ids[member_of]
+    found = access.network_ids_where(who, Kind.DRAFT, change=True)
+    assert (None if found is None else set(found)) == ids[led]
+    assert set(access.member_network_ids(who)) == (ids[member_of] or set())
 
 
 @pytest.mark.parametrize(
-    ("name", "own", "other"),
+    ("name", "made", "expected"),
     [
         ("anonymous", False, False),
-        ("referrer_a", True, False),
-        ("switchboard", True, False),
-        ("lead", True, True),
-        ("outsider", True, False),
-        ("admin", True, True),
+        ("anonymous", True, True),  # the session that made it
+        ("referrer_a", False, True),  # staff of the network are quoted the reference
+        ("switchboard", False, True),
+        ("lead", False, True),
+        ("outsider", False, False),
+        ("outsider", True, True),
+        ("admin", False, True),
     ],
 )
-def test_may_read_decision_its_referrer_leads_and_admins(world, name, own, other):
+def test_may_read_decision_session_staff_and_admins(world, name, made, expected):
     who = user(world, name)
-    referrer_id = getattr(who, "pk", None)
-    assert access.may_read_decision(who, network_id=world.network.id,
-                                    referrer_id=referrer_id) is own
-    assert access.may_read_decision(who, network_id=world.network.id,
-                                    referrer_id=world.referrer_b.pk) is other
+    assert access.may_read_decision(
+        who, network_id=world.network.id, made_in_this_session=made
+    ) is expected
+
+
+def test_roles_belong_to_the_membership_not_the_user(world):
+    """A lead in one network who refers in another is a referrer there, nothing more."""
+    both = user_in("both", group=NETWORK_LEAD, network=world.network)
+    Membership.objects.create(user=both, network=world.other_network, role=REFERRER)
+    assert access.may_change(both, Kind.DRAFT, world.network.id) is True
+    assert access.may_change(both, Kind.DRAFT, world.other_network.id) is False
+    assert access.viewer_for(both, world.other_network.id).visibilities == STAFF_VISIBLE
+    assert access.may_read(both, Kind.MEMBERSHIP, world.other_network.id) is False
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "expected"),
+    [
+        ("lead", REFERRER, True),
+        ("lead", ROTA_COORDINATOR, True),
+        ("lead", NETWORK_LEAD, False),
+        ("coordinator", REFERRER, False),
+        ("admin", NETWORK_LEAD, True),
+    ],
+)
+def test_may_grant_role_leads_any_role_but_lead(world, name, role, expected):
+    assert access.may_grant_role(user(world, name), world.network.id, role) is expected
+
+
+def test_may_read_leave_reason_coordinators_and_admins(world):
+    assert access.may_read_leave_reason(world.coordinator, world.network.id) is True
+    assert access.may_read_leave_reason(world.admin, world.network.id) is True
+    assert access.may_read_leave_reason(world.lead, world.network.id) is False
+    assert access.may_read_leave_reason(world.switchboard, world.network.id) is False
+
+
+def test_readme_roles_table_is_the_rules():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert access.rules_table() in readme

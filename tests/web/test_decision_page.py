@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from pathways.decisions import referral_record
+from pathways.decisions import referral_record, session_remember_decision
 from pathways.models import Decision
 from rota.models import Divert, Leave, Shift
 from tests.factories import ClinicianFactory, ContactMethodFactory, RotaFactory, ShiftFactory
@@ -23,7 +23,15 @@ def refer(world, version, answers=None, user=None, site=None):
     return decision
 
 
+def made_here(client, decision) -> None:
+    """As if ``client``'s session had made the referral: its outcome page is theirs."""
+    session = client.session
+    session_remember_decision(session, decision.reference)
+    session.save()
+
+
 def page(client, decision) -> str:
+    made_here(client, decision)
     response = client.get(f"/decisions/{decision.reference}/")
     assert response.status_code == 200
     return response.content.decode()
@@ -142,7 +150,9 @@ def test_decision_page_reference_forgives_case_and_unknown_is_404(world, publish
     _, v1 = published
     decision = refer(world, v1)
     typed = decision.reference.lower().replace("-", "")
-    response = Client().get(f"/decisions/{typed}/")
+    client = Client()
+    made_here(client, decision)
+    response = client.get(f"/decisions/{typed}/")
     assert (response.status_code, response["Location"]) == (
         302, f"/decisions/{decision.reference}/"
     )
@@ -154,14 +164,16 @@ def test_decision_page_reference_forgives_case_and_unknown_is_404(world, publish
 def test_decision_lookup_form_finds_a_quoted_reference(world, published):
     _, v1 = published
     decision = refer(world, v1)
-    response = Client().get("/decisions/", {"reference": f" {decision.reference.lower()} "})
+    client = Client()
+    made_here(client, decision)
+    response = client.get("/decisions/", {"reference": f" {decision.reference.lower()} "})
     assert response["Location"] == f"/decisions/{decision.reference}/"
     blank = Client().get("/decisions/", {"reference": ""}).content.decode()
     assert '<a href="#reference">Enter the decision reference, for example IR-7KQ4-M2</a>' in blank
     assert Client().get("/decisions/").status_code == 200
 
 
-@pytest.mark.parametrize("role, queries", [("anonymous", 1), ("referrer", 5), ("switchboard", 5)])
+@pytest.mark.parametrize("role, queries", [("anonymous", 2), ("referrer", 4), ("switchboard", 4)])
 def test_decision_page_query_count_is_constant(world, published, rotas, role, queries,
                                                django_assert_num_queries):
     _, v1 = published
@@ -169,11 +181,13 @@ def test_decision_page_query_count_is_constant(world, published, rotas, role, qu
     two_contacts = refer(world, v1, answers={"bleeding": "no"})
     assert len(two_contacts.outcome["contacts"]) == 2
     client = client_for(world, role)
-    # The decision; then, signed in, the session, the user, their networks and roles.
+    made_here(client, one_contact)
+    made_here(client, two_contacts)
+    # The session and the decision; signed in, the user and their roles per network.
     with django_assert_num_queries(queries):
-        page(client, one_contact)
+        client.get(f"/decisions/{one_contact.reference}/")
     with django_assert_num_queries(queries):
-        page(client, two_contacts)
+        client.get(f"/decisions/{two_contacts.reference}/")
     assert Decision.objects.count() == 2
 
 
@@ -307,3 +321,20 @@ def test_decision_logged_before_the_escalation_marks_still_shows_its_instruction
     )
     html = page(client_for(world, "referrer"), old)
     assert '<p class="outcome-reason">The IR consultant</p>' in html
+
+
+@pytest.mark.parametrize("role, status", [
+    ("anonymous", 404), ("outsider", 404), ("referrer", 200), ("switchboard", 200),
+    ("lead", 200), ("admin", 200),
+])
+def test_decision_page_is_for_its_session_staff_of_the_network_and_admins(
+    world, published, role, status
+):
+    """The same rule as the API: holding a reference is not enough to read it."""
+    _, v1 = published
+    decision = refer(world, v1)
+    response = client_for(world, role).get(f"/decisions/{decision.reference}/")
+    assert response.status_code == status
+    if status == 404:  # the same page as for a reference nobody was given
+        assert "No decision has this reference." in response.content.decode()
+        assert "Dr Day" not in response.content.decode()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pathways.demo import seed_demo_pathways
 from rota.calendars import local
 from rota.demo import DEMO_PASSWORD, DISCLAIMER, SITE_NAMES, seed_demo_network
+from rota.models import Role
 
 
 def _anchor(value: str) -> date:
@@ -62,6 +63,6 @@ class Command(BaseCommand):
             "the demo was first seeded keeps its own password):"
         )
         for login in result.logins:
-            role = login.group or "Administrator (superuser)"
+            role = Role(login.role).label if login.role else "Administrator (superuser)"
             where = f", home site {SITE_NAMES[login.home_site]}" if login.home_site else ""
             self.stdout.write(f"  {login.username:<20} {role}{where}")
