@@ -68,8 +68,9 @@ def server_error(request):
     """500, or 503 when the database cannot be reached: both say whom to call instead.
 
     Called while the exception is being handled, so ``sys.exc_info`` names it.
-    Nothing here touches the database: no request context, and the hub
-    switchboards come from this process's copy (:mod:`config.outage`).
+    Nothing here touches the database: no context processors (the request
+    only for its CSP nonce), and the hub switchboards come from this process's
+    copy (:mod:`config.outage`).
     """
     if outage.is_unreachable(sys.exc_info()[1]):
         return database_unavailable(request)
@@ -89,7 +90,10 @@ def database_unavailable(request) -> HttpResponse:
             "code": "database_unavailable", "message": UNAVAILABLE + numbers, "field": None,
         }}, status=503)
     else:
-        html = loader.get_template("outage.html").render({"message": UNAVAILABLE, "hubs": hubs})
+        # The request only for the CSP nonce of the page's scripts; nothing that reads the database.
+        html = loader.get_template("outage.html").render(
+            {"message": UNAVAILABLE, "hubs": hubs, "request": request}
+        )
         response = HttpResponse(html, status=503)
     response["Retry-After"] = RETRY_AFTER_SECONDS
     return response

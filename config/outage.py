@@ -10,7 +10,9 @@ shares state with another. A failed refresh keeps the copy it had.
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -88,19 +90,29 @@ def refresh_hub_switchboards(now: datetime | None = None) -> bool:
     return True
 
 
-def keep_refreshing(every: int = REFRESH_EVERY_SECONDS) -> threading.Thread:
-    """Load the copy now, then refresh it every ``every`` seconds, in a daemon thread."""
+_refreshing_in: int | None = None  # the process id whose refresher thread runs
+
+
+def keep_refreshing(every: int = REFRESH_EVERY_SECONDS) -> None:
+    """Load the copy now, then refresh it every ``every`` seconds, in a daemon thread.
+
+    Once per process. Threads do not survive a fork: a server that loads the
+    application before forking its workers (gunicorn ``--preload``) would leave
+    the workers with a copy that is never refreshed, so load it in each worker
+    (gunicorn's default).
+    """
+    global _refreshing_in
+    if _refreshing_in == os.getpid():
+        return
+    _refreshing_in = os.getpid()
 
     def run() -> None:
-        stop = threading.Event()
         while True:
             refresh_hub_switchboards()
             connections.close_all()  # this thread's own connection: none held between refreshes
-            stop.wait(every)
+            time.sleep(every)
 
-    thread = threading.Thread(target=run, name="hub-switchboards", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=run, name="hub-switchboards", daemon=True).start()
 
 
 def is_unreachable(error: BaseException | None) -> bool:

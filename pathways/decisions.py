@@ -16,7 +16,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
@@ -127,11 +127,15 @@ def logging_rule(*, version, at: datetime, now: datetime, preview: bool = False)
     ``now``, flagged as superseded. Raises :class:`VersionRetired` for a
     version retired longer ago.
     """
+    # Elapsed time, not wall-clock time: two instants in one ZoneInfo subtract as wall
+    # clocks in Python, an hour out across a clock change.
+    at, now = at.astimezone(UTC), now.astimezone(UTC)
     if preview or version.status == VersionStatus.DRAFT or abs(at - now) > NOW_TOLERANCE:
         return Logging(logged=False)
     if version.status == VersionStatus.PUBLISHED:
         return Logging(logged=True)
-    if version.retired_at is not None and now - version.retired_at <= SUPERSEDED_GRACE:
+    retired_at = version.retired_at.astimezone(UTC) if version.retired_at else None
+    if retired_at is not None and now - retired_at <= SUPERSEDED_GRACE:
         return Logging(logged=True, superseded=True)
     raise VersionRetired(_retired_message(version), code="version_retired")
 

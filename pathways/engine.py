@@ -438,8 +438,8 @@ def _contact(
         answered = who_answers_role(
             schedule, network_id=tree.network_id, role=step.role, site_id=site.id, at=at
         )
-        return _answered({**base, "role": step.role}, answered, schedule, site), \
-            answered.now.answer
+        contact = _answered({**base, "role": step.role}, answered, schedule, site)
+        return contact, answered.now.answer
     return Contact(**base, unresolved=f"'{step.kind}' is not a kind of contact step."), None
 
 

@@ -16,13 +16,17 @@ def redact_outcome(outcome: dict | None, viewer: Viewer) -> dict | None:
     if outcome is None:
         return None
     return {
+        "if_no_answer": None,  # decisions logged before it existed
         **outcome,
         "contacts": [_redact_contact(contact, viewer) for contact in outcome["contacts"]],
     }
 
 
 def _redact_contact(contact: dict, viewer: Viewer) -> dict:
-    redacted = {**contact, "answer": redact(contact.get("answer"), viewer)}
+    # Decisions logged before these fields existed read as steps with no marks.
+    earlier = {"until": None, "then": None, "same_as_step": None, "go_to_step": None,
+               "reasons": [contact["instruction"]] if contact.get("instruction") else []}
+    redacted = {**earlier, **contact, "answer": redact(contact.get("answer"), viewer)}
     if contact.get("then"):
         redacted["then"] = {**contact["then"], "answer": redact(contact["then"]["answer"], viewer)}
     return redacted

@@ -251,6 +251,7 @@ class EvaluateInputSerializer(serializers.Serializer):
     )
     preview = serializers.BooleanField(
         required=False, default=False,
+        error_messages={"invalid": "Give preview as true or false."},
         help_text="True: evaluate without logging a decision. Without it, an outcome for now "
                   "(within 2 minutes) is logged.",
     )

@@ -492,3 +492,11 @@ def test_evaluate_contact_says_until_when_and_who_answers_then(world, pathway, f
     assert anonymous["outcome"]["contacts"][0]["then"]["answer"]["clinicians"] == [
         {"name": None, "role": ROLE_ANON, "source": "manual", "contacts": []}
     ]
+
+
+def test_evaluate_preview_that_is_not_true_or_false_is_refused(world, pathway, fixed_now):
+    response = evaluate(client_as(world, "referrer"), answers={"bleeding": "yes"},
+                        preview="perhaps")
+    assert error_of(response) == (400, "invalid", "preview")
+    assert response.json()["error"]["message"] == "Give preview as true or false."
+    assert Decision.objects.count() == 0

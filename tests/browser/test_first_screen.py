@@ -9,12 +9,14 @@ within the first 812 px; the reference and the explanations come after.
 
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from pathways.decisions import referral_record
+from pathways.decisions import referral_record, session_remember_decision
 from pathways.demo import PATHWAYS, seed_demo_pathways
 from pathways.engine import evaluate
 from pathways.models import Channel, PathwayVersion, VersionStatus
@@ -82,13 +84,26 @@ def clock(monkeypatch):
     return now
 
 
-def record(route: Route, user) -> str:
+def record(route: Route, user, session=None) -> str:
+    """Log the referral ``route`` describes; ``session`` (a browser's) is the one that made it."""
     version = PathwayVersion.objects.get(pathway__slug=route.slug, status=VersionStatus.PUBLISHED)
     _, decision = referral_record(
         version=version, answers=dict(route.answers), referring_site=Site.objects.get(
             ods_code=route.site), user=user, at=None, now=route.at, channel=Channel.WEB,
     )
+    if session is not None:
+        session_remember_decision(session, decision.reference)
+        session.save()
     return decision.reference
+
+
+def browser_session(context, live_server):
+    """A server session given to the browser ``context``: decisions it makes are its own."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session.create()
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key,
+                          "url": live_server.url}])
+    return session
 
 
 def first_screen_problems(page, label: str) -> list[str]:
@@ -128,11 +143,14 @@ def test_first_screen_of_every_demo_outcome(live_server, demo, clock, browser):
     for signed_in in (True, False):
         context = browser.new_context(viewport=PHONE)
         page = context.new_page()
+        session = None
         if signed_in:
             sign_in(page, live_server.url, "referrer-preston")
+        else:
+            session = browser_session(context, live_server)
         for route in routes:
             clock["at"] = route.at
-            reference = record(route, user if signed_in else None)
+            reference = record(route, user if signed_in else None, session)
             page.goto(f"{live_server.url}/decisions/{reference}/")
             who = "signed in" if signed_in else "anonymous"
             problems += first_screen_problems(page, f"{route.slug} {route.outcome} ({who})")
@@ -158,12 +176,15 @@ def test_first_screen_with_each_banner(live_server, demo, clock, browser, signed
     user = get_user_model().objects.get(username="referrer-preston") if signed_in else None
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
+    session = None
     if signed_in:
         sign_in(page, live_server.url, "referrer-preston")
+    else:
+        session = browser_session(context, live_server)
     problems = []
     for banner, (slug, site, at, answers, words) in BANNER_ROUTES.items():
         clock["at"] = at
-        reference = record(Route(slug, "", site, at, answers), user)
+        reference = record(Route(slug, "", site, at, answers), user, session)
         page.goto(f"{live_server.url}/decisions/{reference}/")
         assert words in page.locator(".outcome-contacts").inner_text(), banner
         problems += first_screen_problems(page, banner)
@@ -177,7 +198,7 @@ def test_first_screen_with_each_banner(live_server, demo, clock, browser, signed
     version_publish(version=draft, user=None, now=OUT_OF_HOURS - timedelta(minutes=5))
     page.locator("input[name=answer]").first.check()
     page.locator("button[type=submit]").click()
-    page.wait_for_url("**/decisions/IR-*")
+    page.wait_for_url("**/decisions/IR-*/")
     assert "newer version" in page.locator("main").inner_text()
     problems += first_screen_problems(page, "superseded")
 

@@ -275,3 +275,34 @@ def test_load_evaluation_context_refuses_a_naive_instant(published):
     with pytest.raises(EvaluationError) as caught:
         load_evaluation_context(v1, datetime(2026, 3, 18, 22))  # noqa: DTZ001
     assert caught.value.code == "naive_instant"
+
+
+@pytest.mark.parametrize(("retired_at", "now", "logged"), [
+    # 29 March 2026: 00:50 GMT to 02:20 BST is 30 minutes, though the clocks say 90.
+    (london(2026, 3, 29, 0, 50), london(2026, 3, 29, 2, 20), True),
+    # 25 October 2026: 01:10 BST to the second 01:50 (GMT) is 100 minutes, not 40.
+    (london(2026, 10, 25, 1, 10), london(2026, 10, 25, 1, 50).replace(fold=1), False),
+    # Boxing Day, a bank holiday: the hour is an hour whatever the day.
+    (london(2026, 12, 28, 2, 0), london(2026, 12, 28, 3, 0), True),
+])
+def test_logging_rule_measures_the_hour_in_elapsed_time_across_clock_changes(
+    world, published, retired_at, now, logged
+):
+    pathway, v1 = published
+    version_publish(version=version_create_draft(pathway=pathway, user=None), user=None,
+                    now=retired_at)
+    v1.refresh_from_db()
+    v1.retired_at = retired_at  # as the caller might hold it: in London time
+    if logged:
+        rule = decisions.logging_rule(version=v1, at=now, now=now)
+        assert (rule.logged, rule.superseded) == (True, True)
+    else:
+        with pytest.raises(decisions.VersionRetired):
+            decisions.logging_rule(version=v1, at=now, now=now)
+
+
+def test_logging_rule_two_minutes_are_elapsed_time_across_the_october_change(published):
+    _, v1 = published
+    # 01:59 BST and 01:00 GMT on 25 October 2026 are one minute apart.
+    at, now = london(2026, 10, 25, 1, 59), london(2026, 10, 25, 1, 0).replace(fold=1)
+    assert decisions.logging_rule(version=v1, at=at, now=now).logged is True

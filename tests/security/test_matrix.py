@@ -335,6 +335,8 @@ def _count(model, **filters):
 
 
 URL_CASES: dict[str, UrlCase] = {
+    # For load balancers: whether the database answers, and no more.
+    "healthz": UrlCase(lambda m: "/healthz", _all(200)),
     "login": UrlCase(lambda m: "/accounts/login/", _PAGE),
     "logout": UrlCase(lambda m: "/accounts/logout/", _all(405)),
     "password_change": UrlCase(lambda m: "/accounts/password_change/", _SIGNED_IN),

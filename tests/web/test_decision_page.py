@@ -228,8 +228,8 @@ def test_decision_page_two_on_call_anonymously_says_two_and_asks_for_either(
     """Controls H-18."""
     _, v1 = published
     html = page(client_for(world, "anonymous"), refer(world, v1))
-    assert ('<p class="outcome-who">2 consultants are on call: ask switchboard for '
-            "either</p>") in html
+    assert ('<p class="outcome-who outcome-who--count">2 consultants are on call: ask '
+            "switchboard for either</p>") in html
     # Not two identical blocks naming the role.
     assert "The on-call ir consultant</p>" not in html
     assert "Ask for the on-call ir consultant: either of them can take the call." in html
@@ -328,3 +328,41 @@ def test_decision_page_links_the_pdf_of_the_version_it_used(world, published):
     _, v1 = published
     html = page(client_for(world, "referrer"), refer(world, v1, user=world.referrer_a))
     assert 'href="/pathways/vascular-test/v1.pdf">PDF of this version</a>' in html
+
+
+def test_decision_logged_before_the_escalation_marks_still_shows_its_instruction(
+    world, published
+):
+    _, v1 = published
+    decision = refer(world, v1)
+    outcome = dict(decision.outcome)
+    outcome.pop("if_no_answer")
+    outcome["contacts"] = [
+        {key: value for key, value in contact.items()
+         if key not in {"until", "then", "same_as_step", "go_to_step", "reasons"}}
+        for contact in outcome["contacts"]
+    ]
+    old = Decision.objects.create(
+        reference="IR-2345-67", version=decision.version, answers=decision.answers,
+        outcome=outcome, referring_site=decision.referring_site, at=decision.at,
+        created_at=decision.created_at, channel="web",
+    )
+    html = page(client_for(world, "referrer"), old)
+    assert '<p class="outcome-reason">The IR consultant</p>' in html
+
+
+@pytest.mark.parametrize("role, status", [
+    ("anonymous", 404), ("outsider", 404), ("referrer", 200), ("switchboard", 200),
+    ("lead", 200), ("admin", 200),
+])
+def test_decision_page_is_for_its_session_staff_of_the_network_and_admins(
+    world, published, role, status
+):
+    """The same rule as the API: holding a reference is not enough to read it."""
+    _, v1 = published
+    decision = refer(world, v1)
+    response = client_for(world, role).get(f"/decisions/{decision.reference}/")
+    assert response.status_code == status
+    if status == 404:  # the same page as for a reference nobody was given
+        assert "No decision has this reference." in response.content.decode()
+        assert "Dr Day" not in response.content.decode()

@@ -130,3 +130,23 @@ def test_outage_other_server_errors_stay_500(rf):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Call your hospital&#x27;s switchboard" in response.content.decode()
+
+
+def test_outage_copy_refresher_starts_once_per_process(monkeypatch):
+    import threading
+
+    loaded = threading.Event()
+    calls = []
+
+    def refresh():
+        calls.append(1)
+        loaded.set()
+        return True
+
+    monkeypatch.setattr(outage, "refresh_hub_switchboards", refresh)
+    monkeypatch.setattr(outage, "_refreshing_in", None)
+    outage.keep_refreshing(every=3600)
+    outage.keep_refreshing(every=3600)
+    assert loaded.wait(5)
+    assert calls == [1]
+    assert [t.name for t in threading.enumerate()].count("hub-switchboards") >= 1
