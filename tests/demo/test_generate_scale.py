@@ -26,8 +26,8 @@ from rota.models import (
     Site,
     Trust,
 )
-from rota.oncall import who_is_on_call
 from rota.phones import OFCOM_DRAMA_PREFIXES
+from rota.selectors import who_is_on_call
 from tests.factories import london
 
 ARGS = ("--networks", "2", "--years", "1", "--seed", "7", "--anchor", "2026-11-30")

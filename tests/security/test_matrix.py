@@ -399,7 +399,6 @@ URL_CASES: dict[str, UrlCase] = {
     "feed-clinician": UrlCase(lambda m: f"/feeds/clinician/{m.feeds['clinician']}.ics",
                               _all(200)),
     "^api/": UrlCase(lambda m: "/api/v1/nowhere/", _all(404)),
-    "healthz": UrlCase(lambda m: "/healthz", _all(200)),
     # The switchboard's pages: for anyone holding a role in a network (a token is no
     # session: the page asks to sign in). The board shows the caller's own network.
     "rota:board": UrlCase(lambda m: "/switchboard/", _SIGNED_IN),

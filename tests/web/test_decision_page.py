@@ -349,20 +349,3 @@ def test_decision_logged_before_the_escalation_marks_still_shows_its_instruction
     )
     html = page(client_for(world, "referrer"), old)
     assert '<p class="outcome-reason">The IR consultant</p>' in html
-
-
-@pytest.mark.parametrize("role, status", [
-    ("anonymous", 404), ("outsider", 404), ("referrer", 200), ("switchboard", 200),
-    ("lead", 200), ("admin", 200),
-])
-def test_decision_page_is_for_its_session_staff_of_the_network_and_admins(
-    world, published, role, status
-):
-    """The same rule as the API: holding a reference is not enough to read it."""
-    _, v1 = published
-    decision = refer(world, v1)
-    response = client_for(world, role).get(f"/decisions/{decision.reference}/")
-    assert response.status_code == status
-    if status == 404:  # the same page as for a reference nobody was given
-        assert "No decision has this reference." in response.content.decode()
-        assert "Dr Day" not in response.content.decode()
