@@ -445,7 +445,9 @@ class Shift(Interval):
 
     class Meta:
         ordering = ["start"]
-        indexes = [models.Index(fields=["rota", "start", "end"])]
+        # (rota, end): an answer's window starts an index range past the rota's history.
+        indexes = [models.Index(fields=["rota", "start", "end"]),
+                   models.Index(fields=["rota", "end"], name="shift_rota_end")]
         constraints = [end_after_start("shift_end_after_start")]
 
     def __str__(self) -> str:
@@ -493,7 +495,8 @@ class Cover(Interval):
 
     class Meta:
         ordering = ["start"]
-        indexes = [models.Index(fields=["rota", "start", "end"])]
+        indexes = [models.Index(fields=["rota", "start", "end"]),
+                   models.Index(fields=["rota", "end"], name="cover_rota_end")]
         constraints = [
             end_after_start("cover_end_after_start"),
             models.CheckConstraint(
@@ -528,7 +531,8 @@ class Leave(Interval):
     class Meta:
         ordering = ["start"]
         verbose_name_plural = "leave"
-        indexes = [models.Index(fields=["clinician", "start", "end"])]
+        indexes = [models.Index(fields=["clinician", "start", "end"]),
+                   models.Index(fields=["clinician", "end"], name="leave_clinician_end")]
         constraints = [end_after_start("leave_end_after_start")]
 
     longest = LONGEST_LEAVE
