@@ -6,8 +6,14 @@ bench changes only what would otherwise stop the measurement: throttles raised
 far above any load it sends, and plain HTTP on loopback.
 """
 
-from config.settings import *  # noqa: F403
-from config.settings import REST_FRAMEWORK
+import os
+
+# The bench serves loopback only; the product refuses to start without these.
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import REST_FRAMEWORK  # noqa: E402
 
 ROOT_URLCONF = "bench.urls"
 # Measured as deployed: DEBUG would record every query and slow each request.
