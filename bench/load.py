@@ -88,6 +88,7 @@ CASE_TITLES = {
     "evaluate-logged": "evaluate to outcome, logged as a decision",
     "decision-page": "decision page, signed-in referrer",
     "calendar-feed": "rota calendar feed (`.ics`)",
+    "switchboard-board": "switchboard board page of a 40-rota network, signed in",
 }
 
 
@@ -122,6 +123,7 @@ class World:
     decisions: list[str]  # references made by the signed-in referrer
     session_cookie: str
     feeds: list[str]  # paths with their secrets
+    home: str = ""  # the slug of the signed-in referrer's network (40 rotas)
     dataset: dict[str, int] = field(default_factory=dict)
 
 
@@ -158,6 +160,9 @@ def case_requests(world: World, case: str, rng: random.Random, count: int) -> li
         "decision-page": lambda: Request("GET", f"/decisions/{rng.choice(world.decisions)}/",
                                          cookie=world.session_cookie),
         "calendar-feed": lambda: Request("GET", rng.choice(world.feeds)),
+        "switchboard-board": lambda: Request("GET", "/switchboard/?" + urlencode({
+            "network": world.home, "at": _instant(rng, world.national_window)}),
+            cookie=world.session_cookie),
     }
     return [makers[case]() for _ in range(count)]
 
@@ -273,6 +278,7 @@ def prepare_world(rng: random.Random) -> World:
         decisions=decisions,
         session_cookie=f"{settings.SESSION_COOKIE_NAME}={session}",
         feeds=feeds,
+        home=home.slug,
         dataset={
             "networks": Network.objects.count(),
             "rotas": Rota.objects.count(),

@@ -99,3 +99,18 @@ def test_rota_and_clinician_pages_are_accessible(live_server, page, world, night
     page.goto(f"{live_server.url}/switchboard/clinicians/{alpha.pk}/")
     assert page.locator("h1").inner_text() == "Dr Alpha"
     assert_accessible(page, best_practice=True)
+
+
+def test_board_prints_on_one_a4_page_with_the_instant_and_a_personal_numbers_line(
+    live_server, page, world, night
+):
+    import io
+
+    from pypdf import PdfReader
+
+    sign_in(page, live_server.url)
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert len(pdf.pages) == 1
+    assert "Printed from the IR on-call service at" in text
+    assert "This page holds personal phone numbers" in text
