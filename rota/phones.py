@@ -5,6 +5,8 @@ examples (e.g. 07700 900xxx, 0113 496 0xxx), which ``phonenumbers`` rightly
 calls invalid; the demo and training data use them, so they are accepted too.
 """
 
+from functools import lru_cache
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 
@@ -49,7 +51,12 @@ def validate_uk_number(value: str) -> None:
     normalise_uk_number(value)
 
 
+@lru_cache(maxsize=4096)
 def dialling_uri(value: str) -> str:
-    """A ``tel:`` URI for a stored number, e.g. ``tel:+441772716565``."""
+    """A ``tel:`` URI for a stored number, e.g. ``tel:+441772716565``.
+
+    Cached: a board describes the same few hundred numbers on every refresh,
+    and parsing each is most of describing a contact.
+    """
     number = phonenumbers.parse(value, "GB")
     return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -40,10 +40,12 @@ from rota.calendars import LONDON, instant_at, local
 from rota.models import Clinician, Network, Note, Rota, Site
 from rota.oncall import resolve_timeline
 from rota.presentation import describe_contact
-from rota.selectors import load_schedule, schedule_around
+from rota.selectors import load_schedule
 from rota.timeparse import InstantError, parse_instant
 
 TIMELINE_DAYS = 14
+BOARD_BEHIND = timedelta(days=1)
+BOARD_AHEAD = timedelta(days=8)
 CLINICIAN_DAYS = 28
 RECENT_CHANGES = 15
 
@@ -136,7 +138,10 @@ def board(request):
     now = timezone.now()
     asked = asked_instant(request.GET, now)
     at = asked.at
-    schedule = schedule_around(network_ids=[network.id], at=at)
+    # Who answers now, until when and who then: a day back and a week ahead is
+    # enough for every handover, and a quarter of what four weeks either side costs.
+    schedule = load_schedule(network_ids=[network.id], start=at - BOARD_BEHIND,
+                             end=at + BOARD_AHEAD)
     viewer = viewer_for(request.user, network.id)
     site_names = dict(
         Site.objects.filter(trust__network=network).values_list("id", "short_name")
@@ -168,6 +173,7 @@ def board(request):
         "personal_numbers": personal,
         "next_change": upcoming,
         "refresh_seconds": _refresh_seconds(now, upcoming) if asked.is_now else None,
+        "horizon": at + BOARD_AHEAD,
         "date_value": local(at).date().isoformat(),
         "time_value": local(at).strftime("%H:%M"),
         "can_write_notes": may_change(request.user, Kind.NOTE, network.id),
