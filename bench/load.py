@@ -20,7 +20,7 @@ ratio of each median to the floor's in the same mode of the same run: the
 floor is one indexed query on the shift table in the same stack, so the ratio
 is what the product's own work costs, whatever the machine. It records the
 workers' resident memory, writes ``bench/results/<date>-<commit>.json``,
-prints a Markdown table and exits 1 when a target of issue 13 is missed
+prints a Markdown table and exits 1 when a speed target is missed
 (the ``*_MAX_*`` constants below), 2 when it cannot run.
 
 PostgreSQL's shared buffers and the kernel's page cache are not dropped
@@ -63,7 +63,7 @@ REQUESTS_PER_FILE = 20_000
 SEED = 13
 WRK_TIMEOUT = "30s"
 
-# Issue 13's targets: a case's median over the floor's (warm, one connection).
+# The speed targets: a case's median over the floor's (warm, one connection).
 ONE_ROTA_MAX_RATIO = 1.5
 NATIONAL_OVER_DEMO_MAX_RATIO = 1.2
 BOARD_MAX_RATIO = 3.0

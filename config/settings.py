@@ -117,7 +117,7 @@ TEMPLATES = [
 _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:
     try:
-        # Outage handling (issue 11): a persistent connection is checked before each
+        # Outage handling: a persistent connection is checked before each
         # request reuses it, so the first request after a database restart does not fail.
         DATABASES = {"default": dj_database_url.parse(
             _database_url, conn_max_age=60, conn_health_checks=True
