@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from pathways import models
+from pathways.admin_editor import VersionEditorViews
 from pathways.errors import PathwayError
 from pathways.presentation import redact_outcome
 from pathways.publishing import version_create_draft, version_publish, version_retire
@@ -103,22 +105,32 @@ class NodeInline(AccessInline, admin.TabularInline):
 
 
 @admin.register(models.PathwayVersion)
-class PathwayVersionAdmin(AccessAdmin):
+class PathwayVersionAdmin(VersionEditorViews, AccessAdmin):
     access_kind = Kind.DRAFT
     network_path = "pathway__network"
-    list_display = ["__str__", "status", "published_at", "published_by", "retired_at"]
+    list_display = ["__str__", "status", "published_at", "published_by", "retired_at", "pages"]
     list_filter = ["status", "pathway"]
     fields = [
-        "pathway", "number", "status", "root_key", "change_summary", "created_by",
+        "pathway", "number", "status", "pages", "root_key", "change_summary", "created_by",
         "published_by", "published_at", "retired_at", "validation",
     ]
     inlines = [NodeInline]
     actions = ["publish", "retire"]
 
     readonly_fields = [
-        "pathway", "number", "status", "created_by", "published_by", "published_at",
+        "pathway", "number", "status", "pages", "created_by", "published_by", "published_at",
         "retired_at", "validation",
     ]
+
+    @admin.display(description="See")
+    def pages(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Tree</a> · <a href="{}">Changes</a>',
+            reverse("admin:pathways_pathwayversion_tree", args=[obj.pk]),
+            reverse("admin:pathways_pathwayversion_diff", args=[obj.pk]),
+        )
 
     def has_add_permission(self, request):
         return False  # drafts are made by the pathway's "Create draft" action

@@ -290,6 +290,20 @@ ADMIN_SITE_VIEWS = {"index", "login", "logout", "password_change", "password_cha
                     "autocomplete", "jsi18n", "app_list", "view_on_site", None}
 
 
+# Every model admin has these; a model admin's own views need an ADMIN_VIEW_CASES entry.
+STANDARD_MODEL_ADMIN_VIEWS = {"changelist", "add", "history", "delete", "change",
+                              "simple_history", None}
+
+
+def _model_admin_views():
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for pattern in model_admin.get_urls():
+            name = pattern.name.removeprefix(prefix) if pattern.name else None
+            if name not in STANDARD_MODEL_ADMIN_VIEWS:
+                yield model, pattern.name
+
+
 def test_matrix_every_url_and_admin_model_has_an_entry():
     names = set(_walk(get_resolver().url_patterns))
     assert names - set(URL_CASES) == set(), "a URL without an access expectation"
@@ -297,6 +311,8 @@ def test_matrix_every_url_and_admin_model_has_an_entry():
     assert set(admin.site._registry) - set(ADMIN_CASES) == set()
     site_views = {p.name for p in admin.site.get_urls() if isinstance(p, URLPattern)}
     assert site_views - ADMIN_SITE_VIEWS == set(), "an admin view without an expectation"
+    own_views = {name for _, name in _model_admin_views()}
+    assert own_views == set(ADMIN_VIEW_CASES), "a model admin view without an expectation"
 
 
 # --- Pages, API and feeds --------------------------------------------------------------------
@@ -635,6 +651,40 @@ def _errors(response) -> str:
             [f.errors for f in context.get("inline_admin_formsets", [])]
         )
     return str(response.status_code)
+
+
+# --- Model admins' own views -----------------------------------------------------------------
+
+# A model admin's views beyond the standard ones, by URL name: the model of the row they
+# show, read like that row's change page (its row of each network is in ADMIN_CASES).
+ADMIN_VIEW_CASES: dict[str, type] = {
+    "pathways_pathwayversion_tree": PathwayVersion,
+    "pathways_pathwayversion_diff": PathwayVersion,
+    "auth_user_password_change": User,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_VIEW_CASES))
+def test_matrix_model_admin_view(matrix, name):
+    from django.urls import reverse
+
+    model = ADMIN_VIEW_CASES[name]
+    readers = CHANGES[ADMIN_CASES[model].kind]
+    for who in USERS:
+        client = client_as(matrix, who)
+        for network, row in enumerate((matrix.lsc[model], matrix.other[model])):
+            before = _snapshot(row)
+            url = reverse(f"admin:{name}", args=[row.pk])
+            response = client.get(url)
+            if who == "anonymous":
+                assert response.status_code == 302 and "/admin/login/" in response["Location"]
+                continue
+            if who in readers[network]:
+                assert response.status_code == 200, (who, url, response.status_code)
+            else:
+                assert _refused(response), (who, url, response.status_code)
+            assert_no_hidden_mobiles(response.content.decode(), who, url)
+            assert _snapshot(row) == before, (who, url)
 
 
 # --- The admin's own views ---------------------------------------------------------------------
