@@ -179,6 +179,9 @@ class PathwayVersion(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Counts the editor's saves to the draft: a save posted from a page showing an older
+    # revision is refused (pathways.editing), so two leads never overwrite each other.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     objects = VersionQuerySet.as_manager()

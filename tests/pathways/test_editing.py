@@ -1,0 +1,149 @@
+"""Editing a draft in place: each action's rules, stale saves and frozen versions."""
+
+import pytest
+
+from pathways import editing
+from pathways.errors import FrozenError, PathwayError
+from pathways.models import ContactStep, Node, Option
+from pathways.publishing import version_create_draft
+from pathways.tree import PlainNode, PlainTree
+from pathways.validation import unreachable_if_removed, validate_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(world, published):
+    pathway, _ = published
+    return version_create_draft(pathway=pathway, user=world.lead)
+
+
+def _keys(version):
+    return sorted(Node.objects.filter(version=version).values_list("key", flat=True))
+
+
+def test_generated_key_is_the_slug_of_the_text_made_unique():
+    assert editing.generated_key("Is the patient stable?", []) == "is-the-patient-stable"
+    assert editing.generated_key("Is the patient stable?",
+                                 ["is-the-patient-stable", "is-the-patient-stable-2"]) == (
+        "is-the-patient-stable-3")
+    assert editing.generated_key("???", []) == "node"
+    assert len(editing.generated_key("word " * 40, [])) == 49
+
+
+def test_node_update_changes_the_fields_of_its_kind_and_bumps_the_revision(world, draft):
+    editing.node_update(version=draft, revision=0, node_key="bleeding",
+                        values={"text": "Is there active bleeding?", "help_text": "On CT."},
+                        user=world.lead)
+    node = Node.objects.get(version=draft, key="bleeding")
+    assert (node.text, node.help_text) == ("Is there active bleeding?", "On CT.")
+    draft.refresh_from_db()
+    assert draft.revision == 1
+    latest = draft.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        world.lead, "edited text, help text of “Is there active bleeding?”")
+
+
+def test_node_update_refuses_fields_its_kind_does_not_use(world, draft):
+    with pytest.raises(PathwayError) as refused:
+        editing.node_update(version=draft, revision=0, node_key="bleeding",
+                            values={"urgency": "immediate"}, user=world.lead)
+    assert refused.value.message == "A question has no urgency."
+
+
+def test_stale_save_is_refused_saying_who_changed_what(world, draft):
+    editing.node_update(version=draft, revision=0, node_key="bleeding",
+                        values={"text": "Reworded by the lead"}, user=world.lead)
+    with pytest.raises(editing.StaleEditError) as refused:
+        editing.node_update(version=draft, revision=0, node_key="o-ir",
+                            values={"text": "Another change"}, user=world.admin)
+    assert len(refused.value.changes) == 1
+    assert refused.value.changes[0].startswith("lead at ")
+    assert refused.value.changes[0].endswith(": edited text of “Reworded by the lead”")
+    assert Node.objects.get(version=draft, key="o-ir").text == "IR consultant now"
+
+
+def test_published_version_refuses_every_edit(world, published):
+    _, version = published
+    calls = [
+        lambda: editing.node_update(version=version, revision=0, node_key="bleeding",
+                                    values={"text": "x"}, user=world.lead),
+        lambda: editing.option_point(version=version, revision=0, node_key="bleeding",
+                                     option_key="yes", target_key="o-vascular",
+                                     user=world.lead),
+        lambda: editing.part_move(version=version, revision=0, node_key="bleeding",
+                                  part="options", index=0, offset=1, user=world.lead),
+        lambda: editing.node_remove(version=version, revision=0, node_key="o-ir",
+                                    user=world.lead),
+        lambda: editing.option_grow(version=version, revision=0, node_key="bleeding",
+                                    option_key="yes", kind="outcome", text="x",
+                                    user=world.lead),
+    ]
+    for call in calls:
+        with pytest.raises(FrozenError):
+            call()
+    assert Node.objects.get(version=version, key="bleeding").text == (
+        "Is there active bleeding on CT?")
+
+
+def test_option_grow_creates_and_links_a_node_in_one_step(world, draft):
+    option = Option.objects.get(node__version=draft, node__key="bleeding", key="no")
+    option.next_key = ""
+    option.save()
+    added = editing.option_grow(version=draft, revision=0, node_key="bleeding",
+                                option_key="no", kind="outcome",
+                                text="Discuss with vascular", user=world.lead)
+    assert (added.key, added.kind) == ("discuss-with-vascular", "outcome")
+    option.refresh_from_db()
+    assert option.next_key == "discuss-with-vascular"
+
+
+def test_option_grow_refuses_an_option_that_already_leads_somewhere(world, draft):
+    with pytest.raises(PathwayError) as refused:
+        editing.option_grow(version=draft, revision=0, node_key="bleeding", option_key="no",
+                            kind="question", text="Anything?", user=world.lead)
+    assert refused.value.code == "has_target"
+
+
+def test_option_point_leads_to_another_node_of_the_version(world, draft):
+    editing.option_point(version=draft, revision=0, node_key="bleeding", option_key="no",
+                         target_key="o-ir", user=world.lead)
+    assert Option.objects.get(node__version=draft, node__key="bleeding",
+                              key="no").next_key == "o-ir"
+    with pytest.raises(PathwayError):
+        editing.option_point(version=draft, revision=1, node_key="bleeding",
+                             option_key="no", target_key="elsewhere", user=world.lead)
+
+
+def test_part_move_reorders_contact_steps(world, draft):
+    editing.part_move(version=draft, revision=0, node_key="o-vascular", part="steps",
+                      index=1, offset=-1, user=world.lead)
+    steps = ContactStep.objects.filter(node__version=draft, node__key="o-vascular")
+    assert [s.kind for s in steps] == ["fixed", "rota"]
+    with pytest.raises(PathwayError):
+        editing.part_move(version=draft, revision=1, node_key="o-vascular", part="steps",
+                          index=0, offset=-1, user=world.lead)
+
+
+def test_unreachable_if_removed_lists_only_nodes_no_other_way_reaches():
+    def node(key, *targets):
+        from pathways.tree import PlainOption
+
+        return PlainNode(key, "question" if targets else "outcome",
+                         options=tuple(PlainOption(t, t, t) for t in targets))
+
+    nodes = [node("a", "b", "c"), node("b", "d"), node("c", "e"), node("d"), node("e", "d")]
+    tree = PlainTree(network_id=1, root_key="a", nodes={n.key: n for n in nodes}, sites={})
+    assert unreachable_if_removed(tree, "b") == []
+    assert unreachable_if_removed(tree, "c") == ["e"]
+    assert unreachable_if_removed(tree, "a") == ["b", "c", "d", "e"]
+
+
+def test_node_remove_lists_then_removes_what_becomes_unreachable(world, draft):
+    assert [n.key for n in editing.removal_preview(draft, "where")] == ["o-transfer"]
+    removed = editing.node_remove(version=draft, revision=0, node_key="where",
+                                  also=["o-transfer", "o-ir"], user=world.lead)
+    assert removed == ["where", "o-transfer"]
+    assert _keys(draft) == ["bleeding", "o-ir", "o-vascular", "when"]
+    # The way into the removed node is left for the lead to grow or point again.
+    assert [(p.node_key, p.code) for p in validate_version(draft)] == [("when", "dangling")]
