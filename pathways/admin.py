@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from pathways import models
-from pathways.admin_editor import VersionEditorViews
+from pathways.admin_editor import NodeEditViews, VersionEditorViews
 from pathways.errors import PathwayError
 from pathways.presentation import redact_outcome
 from pathways.publishing import version_create_draft, version_publish, version_retire
@@ -105,7 +105,7 @@ class NodeInline(AccessInline, admin.TabularInline):
 
 
 @admin.register(models.PathwayVersion)
-class PathwayVersionAdmin(VersionEditorViews, AccessAdmin):
+class PathwayVersionAdmin(VersionEditorViews, NodeEditViews, AccessAdmin):
     access_kind = Kind.DRAFT
     network_path = "pathway__network"
     list_display = ["__str__", "status", "published_at", "published_by", "retired_at", "pages"]

@@ -1,21 +1,28 @@
-"""The leads' pages for one version, in the admin: the tree, its problems, and diffs.
+"""The leads' pages for one version, in the admin: the tree, its problems, diffs, editing.
 
 Mixed into :class:`pathways.admin.PathwayVersionAdmin`, so every page here is
 scoped exactly like the version's own change page (:mod:`rota.admin_access`:
-the version must be in the admin's queryset for this user, else 404). These
-pages only read; published and retired versions are shown, never changed.
+the version must be in the admin's queryset for this user, else 404), and
+every edit asks the admin's change permission, which a published or retired
+version never gives (403). Edits go through :mod:`pathways.editing`, which
+refuses them again for a version that is not a draft and for a stale page.
 """
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.forms import modelform_factory
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 
+from pathways import editing
 from pathways.diff import ADDED, CHANGED, REMOVED, version_diff
+from pathways.errors import PathwayError
 from pathways.flowchart import flowchart
-from pathways.models import PathwayVersion, VersionStatus
+from pathways.models import Node, NodeKind, PathwayVersion, VersionStatus
 from pathways.outline import indented_outline
 from pathways.printing import printed_version
 from pathways.tree import load_tree
@@ -49,6 +56,12 @@ class VersionEditorViews:
         return [
             path("<path:object_id>/tree/", wrap(self.tree_view), name=f"{prefix}_tree"),
             path("<path:object_id>/diff/", wrap(self.diff_view), name=f"{prefix}_diff"),
+            path("<path:object_id>/node/<slug:node_key>/", wrap(self.node_view),
+                 name=f"{prefix}_node"),
+            path("<path:object_id>/node/<slug:node_key>/act/", wrap(self.node_act_view),
+                 name=f"{prefix}_node_act"),
+            path("<path:object_id>/node/<slug:node_key>/remove/", wrap(self.node_remove_view),
+                 name=f"{prefix}_node_remove"),
             *super().get_urls(),
         ]
 
@@ -79,6 +92,7 @@ class VersionEditorViews:
             svgs=_chart_svgs(printed.tree, printed.summaries, str(version)),
             problem_keys={p.node_key for p in problems},
             node_keys=set(printed.tree.nodes),
+            editable=self.has_change_permission(request, version),
         )
 
     def diff_view(self, request, object_id):
@@ -110,3 +124,124 @@ class VersionEditorViews:
                                     diff.marked_keys),
             }
         return self._page(request, version, "diff.html", **context)
+
+
+def _revision(request) -> int:
+    value = request.POST.get("revision", "")
+    if not value.isdigit():
+        raise PermissionDenied("The page's revision is missing.")
+    return int(value)
+
+
+class NodeEditViews:
+    """Editing a draft's nodes in place: ``<id>/node/<key>/`` and its actions."""
+
+    def _draft_in_scope(self, request, object_id) -> PathwayVersion:
+        version = self._object_in_scope(request, object_id)
+        if not self.has_change_permission(request, version):
+            raise PermissionDenied("Only a draft can be edited, by its network's leads.")
+        return version
+
+    def _refused(self, request, error: PathwayError) -> None:
+        messages.error(request, error.message)
+        for change in getattr(error, "changes", ()):
+            messages.warning(request, change)
+
+    def _node_url(self, version, key: str) -> str:
+        return reverse("admin:pathways_pathwayversion_node", args=[version.pk, key])
+
+    def node_view(self, request, object_id, node_key):
+        version = self._draft_in_scope(request, object_id)
+        node = Node.objects.filter(version=version, key=node_key).first()
+        if node is None:
+            raise Http404("No such node in this version.")
+        form_class = modelform_factory(Node, fields=editing.KIND_FIELDS[node.kind])
+        if request.method == "POST":
+            form = form_class(request.POST, instance=Node(kind=node.kind, version=version))
+            if form.is_valid():
+                values = {name: form.cleaned_data[name] for name in form.fields}
+                try:
+                    editing.node_update(version=version, revision=_revision(request),
+                                        node_key=node.key, values=values, user=request.user)
+                except PathwayError as error:
+                    self._refused(request, error)
+                else:
+                    messages.success(request, f"Saved “{values['text']}”.")
+                    tree = reverse("admin:pathways_pathwayversion_tree", args=[version.pk])
+                    return redirect(f"{tree}#node-{node.key}")
+        else:
+            form = form_class(instance=node)
+        targets = Node.objects.filter(version=version).exclude(pk=node.pk).order_by(
+            "position", "key")
+        keys = {n.key for n in targets} | {node.key}
+        return self._page(
+            request, version, "node.html",
+            title=f"Edit {node.get_kind_display().lower()}: {node.text}",
+            node=node, form=form, targets=targets, existing_keys=keys,
+            options=list(node.options.all()), steps=list(node.steps.all()),
+            branches=list(node.branches.all()),
+            act_url=reverse("admin:pathways_pathwayversion_node_act",
+                            args=[version.pk, node.key]),
+            remove_url=reverse("admin:pathways_pathwayversion_node_remove",
+                               args=[version.pk, node.key]),
+            admin_node_url=reverse("admin:pathways_node_change", args=[node.pk]),
+        )
+
+    def node_act_view(self, request, object_id, node_key):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = self._draft_in_scope(request, object_id)
+        action = request.POST.get("action", "")
+        common = {"version": version, "revision": _revision(request), "node_key": node_key,
+                  "user": request.user}
+        back = self._node_url(version, node_key)
+        try:
+            if action in ("grow-question", "grow-outcome"):
+                added = editing.option_grow(
+                    **common, option_key=request.POST.get("option", ""),
+                    kind=NodeKind.QUESTION if action == "grow-question" else NodeKind.OUTCOME,
+                    text=request.POST.get("text", ""),
+                )
+                messages.success(request, f"Added “{added.text}”: now fill it in.")
+                back = self._node_url(version, added.key)
+            elif action == "point":
+                editing.option_point(**common, option_key=request.POST.get("option", ""),
+                                     target_key=request.POST.get("target", ""))
+                messages.success(request, "Saved where the option leads.")
+            elif action in ("up", "down"):
+                part = request.POST.get("part", "")
+                index = request.POST.get("index", "")
+                if part not in editing.PARTS or not index.isdigit():
+                    raise PathwayError("Nothing to move.", code="cannot_move")
+                editing.part_move(**common, part=part, index=int(index),
+                                  offset=-1 if action == "up" else 1)
+                messages.success(request, "Order saved.")
+            else:
+                raise PathwayError("Unknown action.", code="unknown_action")
+        except PathwayError as error:
+            self._refused(request, error)
+        except Node.DoesNotExist:
+            raise Http404("No such node in this version.") from None
+        return redirect(back)
+
+    def node_remove_view(self, request, object_id, node_key):
+        version = self._draft_in_scope(request, object_id)
+        node = Node.objects.filter(version=version, key=node_key).first()
+        if node is None:
+            raise Http404("No such node in this version.")
+        if request.method == "POST":
+            try:
+                removed = editing.node_remove(
+                    version=version, revision=_revision(request), node_key=node.key,
+                    also=request.POST.getlist("also"), user=request.user,
+                )
+            except PathwayError as error:
+                self._refused(request, error)
+                return redirect(request.path)
+            messages.success(request, f"Removed {len(removed)} step"
+                             f"{'s' if len(removed) != 1 else ''}.")
+            return redirect("admin:pathways_pathwayversion_tree", version.pk)
+        return self._page(
+            request, version, "remove.html", title=f"Remove “{node.text}”?", node=node,
+            stranded=editing.removal_preview(version, node.key),
+        )

@@ -33,6 +33,8 @@ class OutlineRow:
     continues: bool = False  # the target is shown elsewhere in the outline
     missing: bool = False  # the way leads to no node of this version
     unreachable: bool = False  # a node the root does not reach
+    from_key: str = ""  # for a way: the node it leaves
+    option_key: str = ""  # for a way that is an option (not a branch): its key
 
     @property
     def indent(self) -> int:
@@ -53,20 +55,20 @@ def indented_outline(tree: PlainTree, steps: Iterable[Step]) -> tuple[OutlineRow
         shown.add(key)
         rows.append(OutlineRow(depth, step=by_key[key], unreachable=unreachable))
         node = tree.nodes[key]
-        ways = [(f"“{o.text}”", o.next_key) for o in node.options] + [
-            (branch_label(tree, b), b.next_key) for b in node.branches
+        ways = [(f"“{o.text}”", o.next_key, o.key) for o in node.options] + [
+            (branch_label(tree, b), b.next_key, "") for b in node.branches
         ]
-        for label, target in ways:
+        for label, target, option_key in ways:
             target_step = by_key.get(target)
+            way = {"label": label, "target_key": target, "from_key": key,
+                   "option_key": option_key}
             if target_step is None:
-                rows.append(OutlineRow(depth + 1, label=label, target_key=target,
-                                       missing=True))
+                rows.append(OutlineRow(depth + 1, missing=True, **way))
             elif target in shown:
-                rows.append(OutlineRow(depth + 1, label=label, target_key=target,
-                                       target_number=target_step.number, continues=True))
+                rows.append(OutlineRow(depth + 1, target_number=target_step.number,
+                                       continues=True, **way))
             else:
-                rows.append(OutlineRow(depth + 1, label=label, target_key=target,
-                                       target_number=target_step.number))
+                rows.append(OutlineRow(depth + 1, target_number=target_step.number, **way))
                 visit(target, depth + 2)
 
     # Deep trees are a few dozen nodes: recursion depth is not a concern here.

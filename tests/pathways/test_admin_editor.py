@@ -125,3 +125,130 @@ def test_editor_diff_of_the_only_version_says_there_is_nothing_to_compare(client
     client.force_login(_staff(world.lead))
     body = client.get(_diff(v1)).content.decode()
     assert "There is no other version of this pathway to compare with." in body
+
+
+# --- Editing in place ----------------------------------------------------------------------
+
+
+def _node(version, key):
+    return reverse("admin:pathways_pathwayversion_node", args=[version.pk, key])
+
+
+def _act(version, key):
+    return reverse("admin:pathways_pathwayversion_node_act", args=[version.pk, key])
+
+
+def _remove(version, key):
+    return reverse("admin:pathways_pathwayversion_node_remove", args=[version.pk, key])
+
+
+def _messages(response):
+    from django.contrib.messages import get_messages
+
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.parametrize(
+    ("key", "fields"),
+    [("bleeding", ["text", "help_text"]), ("when", ["text"]),
+     ("o-ir", ["text", "urgency", "instructions", "transfer_site", "transfer_text"])],
+)
+def test_editor_node_form_has_only_the_fields_of_its_kind(client, world, draft, key, fields):
+    client.force_login(_staff(world.lead))
+    response = client.get(_node(draft, key))
+    assert list(response.context["form"].fields) == fields
+    assert 'name="key"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("lead", 200), ("admin", 200), ("coordinator", 404), ("outsider", 404)],
+)
+def test_editor_node_page_only_for_leads_of_the_network_and_admins(client, world, draft, who,
+                                                                  status):
+    client.force_login(_staff(getattr(world, who)))
+    assert client.get(_node(draft, "bleeding")).status_code == status
+    assert client.get(_remove(draft, "bleeding")).status_code == status
+
+
+def test_editor_published_version_refuses_every_edit_path(client, world, published):
+    _, version = published
+    client.force_login(_staff(world.lead))
+    assert client.get(_node(version, "bleeding")).status_code == 403
+    assert client.post(_node(version, "bleeding"),
+                       {"revision": 0, "text": "Changed"}).status_code == 403
+    assert client.post(_act(version, "bleeding"), {"revision": 0, "action": "point",
+                                                   "option": "no",
+                                                   "target": "o-ir"}).status_code == 403
+    assert client.post(_remove(version, "o-ir"), {"revision": 0}).status_code == 403
+    assert Node.objects.get(version=version, key="bleeding").text == (
+        "Is there active bleeding on CT?")
+
+
+def test_editor_node_save_rewords_and_returns_to_the_tree(client, world, draft):
+    client.force_login(_staff(world.lead))
+    response = client.post(_node(draft, "bleeding"), {
+        "revision": 0, "text": "Is there active bleeding?", "help_text": "",
+    })
+    assert response.status_code == 302
+    assert response["Location"].endswith("/tree/#node-bleeding")
+    assert Node.objects.get(version=draft, key="bleeding").text == "Is there active bleeding?"
+
+
+def test_editor_stale_save_is_refused_with_who_changed_what(client, world, draft):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(_staff(world.admin))
+    other.post(_node(draft, "bleeding"), {"revision": 0, "text": "The admin's wording"})
+    client.force_login(_staff(world.lead))
+    response = client.post(_node(draft, "bleeding"), {"revision": 0, "text": "The lead's"})
+    assert response.status_code == 200
+    shown = _messages(response)
+    assert shown[0].startswith("Vascular test v2 was changed since this page was loaded")
+    assert shown[1].startswith("admin at ")
+    assert shown[1].endswith("edited text of “The admin's wording”")
+    assert Node.objects.get(version=draft, key="bleeding").text == "The admin's wording"
+
+
+def test_editor_add_outcome_under_an_option_with_no_target(client, world, draft):
+    option = Option.objects.get(node__version=draft, node__key="bleeding", key="no")
+    option.next_key = ""
+    option.save()
+    client.force_login(_staff(world.lead))
+    tree_page = client.get(_tree(draft)).content.decode()
+    assert "Add outcome here" in tree_page
+    response = client.post(_act(draft, "bleeding"), {
+        "revision": 0, "action": "grow-outcome", "option": "no",
+        "text": "Discuss with the vascular surgeon",
+    })
+    assert response["Location"] == _node(draft, "discuss-with-the-vascular-surgeon")
+    option.refresh_from_db()
+    assert option.next_key == "discuss-with-the-vascular-surgeon"
+    added = Node.objects.get(version=draft, key=option.next_key)
+    assert added.kind == "outcome"
+
+
+def test_editor_point_an_option_at_another_node(client, world, draft):
+    client.force_login(_staff(world.lead))
+    client.post(_act(draft, "bleeding"), {"revision": 0, "action": "point", "option": "no",
+                                          "target": "o-ir"})
+    assert Option.objects.get(node__version=draft, node__key="bleeding",
+                              key="no").next_key == "o-ir"
+
+
+def test_editor_reorder_contact_steps(client, world, draft):
+    client.force_login(_staff(world.lead))
+    client.post(_act(draft, "o-vascular"), {"revision": 0, "action": "down", "part": "steps",
+                                            "index": 0})
+    node = Node.objects.get(version=draft, key="o-vascular")
+    assert [s.kind for s in node.steps.all()] == ["fixed", "rota"]
+
+
+def test_editor_remove_lists_unreachable_nodes_first(client, world, draft):
+    client.force_login(_staff(world.lead))
+    page = client.get(_remove(draft, "where"))
+    assert [n.key for n in page.context["stranded"]] == ["o-transfer"]
+    response = client.post(_remove(draft, "where"), {"revision": 0, "also": ["o-transfer"]})
+    assert response.status_code == 302
+    assert not Node.objects.filter(version=draft, key__in=["where", "o-transfer"]).exists()

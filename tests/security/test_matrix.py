@@ -655,12 +655,33 @@ def _errors(response) -> str:
 
 # --- Model admins' own views -----------------------------------------------------------------
 
-# A model admin's views beyond the standard ones, by URL name: the model of the row they
-# show, read like that row's change page (its row of each network is in ADMIN_CASES).
-ADMIN_VIEW_CASES: dict[str, type] = {
-    "pathways_pathwayversion_tree": PathwayVersion,
-    "pathways_pathwayversion_diff": PathwayVersion,
-    "auth_user_password_change": User,
+# A model admin's views beyond the standard ones, by URL name. Each shows a row (the
+# one of each network in ADMIN_CASES), read like that row's change page.
+
+
+@dataclass
+class AdminViewCase:
+    model: type
+    extra: object = None  # row -> further URL arguments
+    reads: int = 200  # what a GET by one who may read the row gets
+    post: object = None  # row -> a form body that changes the row's first node
+
+
+def _first_node_key(version) -> list:
+    return [version.nodes.order_by("pk").first().key]
+
+
+ADMIN_VIEW_CASES: dict[str, AdminViewCase] = {
+    "pathways_pathwayversion_tree": AdminViewCase(PathwayVersion),
+    "pathways_pathwayversion_diff": AdminViewCase(PathwayVersion),
+    "pathways_pathwayversion_node": AdminViewCase(
+        PathwayVersion, _first_node_key,
+        post=lambda row: {"revision": PathwayVersion.objects.get(pk=row.pk).revision,
+                          "text": "Matrix wording", "help_text": ""},
+    ),
+    "pathways_pathwayversion_node_act": AdminViewCase(PathwayVersion, _first_node_key, 405),
+    "pathways_pathwayversion_node_remove": AdminViewCase(PathwayVersion, _first_node_key),
+    "auth_user_password_change": AdminViewCase(User),
 }
 
 
@@ -668,23 +689,35 @@ ADMIN_VIEW_CASES: dict[str, type] = {
 def test_matrix_model_admin_view(matrix, name):
     from django.urls import reverse
 
-    model = ADMIN_VIEW_CASES[name]
-    readers = CHANGES[ADMIN_CASES[model].kind]
+    case = ADMIN_VIEW_CASES[name]
+    readers = CHANGES[ADMIN_CASES[case.model].kind]
     for who in USERS:
         client = client_as(matrix, who)
-        for network, row in enumerate((matrix.lsc[model], matrix.other[model])):
+        for network, row in enumerate((matrix.lsc[case.model], matrix.other[case.model])):
+            extra = case.extra(row) if case.extra else []
+            url = reverse(f"admin:{name}", args=[row.pk, *extra])
+            node = row.nodes.order_by("pk").first() if case.post else None
             before = _snapshot(row)
-            url = reverse(f"admin:{name}", args=[row.pk])
             response = client.get(url)
             if who == "anonymous":
                 assert response.status_code == 302 and "/admin/login/" in response["Location"]
-                continue
-            if who in readers[network]:
-                assert response.status_code == 200, (who, url, response.status_code)
+            elif who in readers[network]:
+                assert response.status_code == case.reads, (who, url, response.status_code)
             else:
                 assert _refused(response), (who, url, response.status_code)
             assert_no_hidden_mobiles(response.content.decode(), who, url)
             assert _snapshot(row) == before, (who, url)
+            if case.post is None:
+                continue
+            node_before = _snapshot(node)
+            response = client.post(url, case.post(row))
+            if who in readers[network]:
+                assert response.status_code == 302, (who, url, response.status_code)
+                assert _snapshot(node)["text"] == "Matrix wording", (who, url)
+                Node.objects.filter(pk=node.pk).update(text=node_before["text"])
+            else:
+                assert _refused(response), (who, url, response.status_code)
+                assert _snapshot(node) == node_before, (who, url, "refused yet changed")
 
 
 # --- The admin's own views ---------------------------------------------------------------------
