@@ -16,6 +16,7 @@ from django.forms import modelform_factory
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from pathways import editing
@@ -56,6 +57,8 @@ class VersionEditorViews:
         return [
             path("<path:object_id>/tree/", wrap(self.tree_view), name=f"{prefix}_tree"),
             path("<path:object_id>/diff/", wrap(self.diff_view), name=f"{prefix}_diff"),
+            path("<path:object_id>/publish/", wrap(self.publish_view),
+                 name=f"{prefix}_publish"),
             path("<path:object_id>/node/<slug:node_key>/", wrap(self.node_view),
                  name=f"{prefix}_node"),
             path("<path:object_id>/node/<slug:node_key>/act/", wrap(self.node_act_view),
@@ -95,6 +98,48 @@ class VersionEditorViews:
             editable=self.has_change_permission(request, version),
         )
 
+    def _diff_context(self, version, against) -> dict:
+        if against is None:
+            return {"against": None}
+        new_tree = load_tree(version)
+        rota_names = dict(
+            Rota.objects.filter(network_id=new_tree.network_id).values_list("id", "name")
+        )
+        diff = version_diff(load_tree(against), new_tree, rota_names)
+        printed = printed_version(version)
+        return {
+            "against": against,
+            "diff": diff,
+            "added": diff.having(ADDED),
+            "removed": diff.having(REMOVED),
+            "changed": diff.having(CHANGED),
+            "svgs": _chart_svgs(printed.tree, printed.summaries, str(version),
+                                diff.marked_keys),
+        }
+
+    def publish_view(self, request, object_id):
+        version = self._draft_in_scope(request, object_id)
+        if request.method == "POST":
+            try:
+                editing.draft_publish(
+                    version=version, revision=_revision(request),
+                    change_summary=request.POST.get("change_summary", ""),
+                    user=request.user, now=timezone.now(),
+                )
+            except PathwayError as error:
+                self._refused(request, error)
+                for problem in getattr(error, "problems", ()):
+                    messages.error(request, str(problem))
+                return redirect(request.path)
+            messages.success(request, f"Published {version}; the previous version is retired.")
+            return redirect("admin:pathways_pathwayversion_tree", version.pk)
+        printed = printed_version(version)
+        return self._page(
+            request, version, "publish.html", title=f"Publish {version}?",
+            problems=labelled(printed.tree, validate_version(version)),
+            **self._diff_context(version, default_comparison(version)),
+        )
+
     def diff_view(self, request, object_id):
         version = self._object_in_scope(request, object_id)
         others = PathwayVersion.objects.filter(pathway_id=version.pathway_id).exclude(
@@ -107,23 +152,8 @@ class VersionEditorViews:
                 raise Http404("No such version of this pathway.")
         else:
             against = default_comparison(version)
-        context = {"others": others, "against": against, "title": f"{version}: changes"}
-        if against is not None:
-            new_tree = load_tree(version)
-            rota_names = dict(
-                Rota.objects.filter(network_id=new_tree.network_id).values_list("id", "name")
-            )
-            diff = version_diff(load_tree(against), new_tree, rota_names)
-            printed = printed_version(version)
-            context |= {
-                "diff": diff,
-                "added": diff.having(ADDED),
-                "removed": diff.having(REMOVED),
-                "changed": diff.having(CHANGED),
-                "svgs": _chart_svgs(printed.tree, printed.summaries, str(version),
-                                    diff.marked_keys),
-            }
-        return self._page(request, version, "diff.html", **context)
+        return self._page(request, version, "diff.html", others=others,
+                          title=f"{version}: changes", **self._diff_context(version, against))
 
 
 def _revision(request) -> int:

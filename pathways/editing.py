@@ -28,7 +28,7 @@ from pathways.models import (
     PathwayVersion,
     VersionStatus,
 )
-from pathways.publishing import _save
+from pathways.publishing import _save, version_publish
 from pathways.tree import load_tree
 from pathways.validation import unreachable_if_removed
 
@@ -255,3 +255,23 @@ def node_remove(*, version: PathwayVersion, revision: int, node_key: str,
         version.root_key = ""
     _bump(version, user=user, what=what)
     return removed
+
+
+@transaction.atomic
+def draft_publish(*, version: PathwayVersion, revision: int, change_summary: str, user,
+                  now) -> PathwayVersion:
+    """Publish the draft as the lead reviewed it: at ``revision``, with a change summary.
+
+    The summary is stored and the draft published in one transaction (see
+    :func:`pathways.publishing.version_publish`, which validates and retires the
+    previous version); a refusal leaves the draft as it was.
+    """
+    version = _draft_at(version.pk, revision)
+    summary = change_summary.strip()
+    if not summary:
+        raise PathwayError("Say what changed in this version before publishing it.",
+                           code="no_summary")
+    if version.change_summary != summary:
+        version.change_summary = summary
+        _save(version, user=user, reason="Change summary written for publishing")
+    return version_publish(version=version, user=user, now=now)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from pathways import editing
 from pathways.models import Node, Option
 from pathways.publishing import version_create_draft
 
@@ -252,3 +253,74 @@ def test_editor_remove_lists_unreachable_nodes_first(client, world, draft):
     response = client.post(_remove(draft, "where"), {"revision": 0, "also": ["o-transfer"]})
     assert response.status_code == 302
     assert not Node.objects.filter(version=draft, key__in=["where", "o-transfer"]).exists()
+
+
+# --- Publishing --------------------------------------------------------------------------
+
+
+def _publish(version):
+    return reverse("admin:pathways_pathwayversion_publish", args=[version.pk])
+
+
+def test_editor_publish_page_shows_the_diff_and_asks_for_a_summary(client, world, published,
+                                                                   draft):
+    _, v1 = published
+    node = Node.objects.get(version=draft, key="bleeding")
+    node.text = "Is there active bleeding?"
+    node.save()
+    client.force_login(_staff(world.lead))
+    response = client.get(_publish(draft))
+    assert response.context["against"] == v1
+    assert [c.key for c in response.context["diff"].nodes] == ["bleeding"]
+    assert 'name="change_summary"' in response.content.decode()
+
+
+def test_editor_publish_requires_a_change_summary(client, world, published, draft):
+    client.force_login(_staff(world.lead))
+    response = client.post(_publish(draft), {"revision": 0, "change_summary": "  "})
+    assert response.status_code == 302
+    assert _messages(response) == ["Say what changed in this version before publishing it."]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_editor_publish_retires_the_previous_version(client, world, published, draft):
+    _, v1 = published
+    client.force_login(_staff(world.lead))
+    response = client.post(_publish(draft), {"revision": 0,
+                                              "change_summary": "Reworded the CT question."})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    v1.refresh_from_db()
+    assert (draft.status, draft.change_summary, draft.published_by) == (
+        "published", "Reworded the CT question.", world.lead)
+    assert v1.status == "retired"
+
+
+def test_editor_publish_refuses_a_stale_page(client, world, published, draft):
+    editing.node_update(version=draft, revision=0, node_key="bleeding",
+                        values={"text": "Changed meanwhile"}, user=world.admin)
+    client.force_login(_staff(world.lead))
+    client.post(_publish(draft), {"revision": 0, "change_summary": "Mine"})
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_editor_publish_lists_problems_instead_of_the_form(client, world, draft):
+    option = Option.objects.get(node__version=draft, node__key="bleeding", key="no")
+    option.next_key = "nowhere"
+    option.save()
+    client.force_login(_staff(world.lead))
+    body = client.get(_publish(draft)).content.decode()
+    assert "This draft cannot be published yet" in body
+    assert 'name="change_summary"' not in body
+    assert client.post(_publish(draft), {"revision": 0, "change_summary": "x"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_editor_publish_of_a_published_version_is_refused(client, world, published):
+    _, v1 = published
+    client.force_login(_staff(world.lead))
+    assert client.get(_publish(v1)).status_code == 403
+    assert client.post(_publish(v1), {"revision": 0, "change_summary": "x"}).status_code == 403

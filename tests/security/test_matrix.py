@@ -681,6 +681,7 @@ ADMIN_VIEW_CASES: dict[str, AdminViewCase] = {
     ),
     "pathways_pathwayversion_node_act": AdminViewCase(PathwayVersion, _first_node_key, 405),
     "pathways_pathwayversion_node_remove": AdminViewCase(PathwayVersion, _first_node_key),
+    "pathways_pathwayversion_publish": AdminViewCase(PathwayVersion),
     "auth_user_password_change": AdminViewCase(User),
 }
 
