@@ -1,0 +1,103 @@
+"""A network lead's journey through the pathway editor in Chromium, axe on every page."""
+
+import pytest
+
+from pathways.models import Pathway, PathwayVersion
+from tests.browser.conftest import assert_accessible
+from tests.pathways.conftest import make_pathway, rotas  # noqa: F401 (a fixture)
+
+
+def sign_in_to_admin(page, base: str, username: str = "lead"):
+    page.goto(f"{base}/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct-horse-battery")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def submit(page, selector: str):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def problems(page) -> str:
+    return page.locator(".editor-problems").inner_text()
+
+
+@pytest.fixture
+def lead_world(world, rotas):  # noqa: F811
+    world.lead.is_staff = True
+    world.lead.save()
+    pathway, _ = make_pathway(world, user=world.lead)
+    return pathway
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_lead_edits_a_draft_until_valid_then_publishes(live_server, page, world,
+                                                              lead_world):
+    base = live_server.url
+    sign_in_to_admin(page, base)
+    # A new draft from the published version, by the pathway list's action.
+    page.goto(f"{base}/admin/pathways/pathway/")
+    page.check("input[name=_selected_action]")
+    page.select_option("select[name=action]", "create_draft")
+    submit(page, "button[name=index]")
+    draft = PathwayVersion.objects.get(pathway=lead_world, status="draft")
+    tree = f"{base}/admin/pathways/pathwayversion/{draft.pk}/tree/"
+    page.goto(tree)
+    assert "No problems: ready to publish." in problems(page)
+    assert page.locator(".editor-chart svg").count() >= 1
+    assert_accessible(page)
+
+    # Reword a question in place.
+    submit(page, "#node-bleeding a.editor-row__edit")
+    assert page.locator("#id_urgency").count() == 0
+    assert_accessible(page)
+    page.fill("#id_text", "Is there active bleeding on the CT scan?")
+    submit(page, "input[value=Save]")
+    assert "Is there active bleeding on the CT scan?" in page.locator("#node-bleeding").inner_text()
+
+    # Reorder an outcome's contact steps, then remove that outcome.
+    page.goto(f"{base}/admin/pathways/pathwayversion/{draft.pk}/node/o-vascular/")
+    submit(page, "button:has-text('Move step 1 down')")
+    steps = page.locator(".editor-part p").all_inner_texts()
+    assert steps[0].startswith("1. Royal Preston switchboard")
+    submit(page, "a:has-text('Remove this step')")
+    assert "No other step becomes unreachable." in page.locator("#content").inner_text()
+    assert_accessible(page)
+    submit(page, "input[value=Remove]")
+
+    # The option now leads nowhere: the panel says so, and the outline offers to grow there.
+    assert "leads to" in problems(page)
+    page.fill(".editor-grow input[name=text]", "Discuss with the vascular surgeon")
+    submit(page, ".editor-grow button[value=grow-outcome]")
+    page.goto(tree)
+    assert "contact" in problems(page)
+
+    # Point the option at an existing outcome instead, and remove the stray one.
+    page.goto(f"{base}/admin/pathways/pathwayversion/{draft.pk}/node/bleeding/")
+    page.select_option("#target-2", "o-ir")
+    submit(page, "form.editor-point:has(#target-2) button[value=point]")
+    page.goto(f"{base}/admin/pathways/pathwayversion/{draft.pk}/node/"
+              "discuss-with-the-vascular-surgeon/remove/")
+    submit(page, "input[value=Remove]")
+    assert "No problems: ready to publish." in problems(page)
+
+    # The diff, then publish with a summary.
+    submit(page, "nav.editor-tabs a:has-text('Changes')")
+    diff = page.locator(".editor-diff").inner_text()
+    assert "Removed (1)" in diff and "Changed (" in diff
+    assert page.locator(".editor-chart svg text:has-text('Changed')").count() >= 1
+    assert_accessible(page)
+    submit(page, "nav.editor-tabs a:has-text('Publish')")
+    assert_accessible(page)
+    page.fill("#change-summary", "Reworded the CT question; vascular outcome removed.")
+    submit(page, "input[value='Publish version 2']")
+    assert "Published: read-only." in page.locator(".editor-tabs").inner_text()
+    assert list(PathwayVersion.objects.filter(pathway=lead_world).order_by("number")
+                .values_list("number", "status")) == [(1, "retired"), (2, "published")]
+
+    # Referrers now get the new version.
+    page.goto(f"{base}/pathways/vascular-test/refer/?site=RXN01")
+    assert "v=2" in page.url
+    assert Pathway.objects.count() == 1
