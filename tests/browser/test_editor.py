@@ -101,3 +101,33 @@ def test_editor_lead_edits_a_draft_until_valid_then_publishes(live_server, page,
     page.goto(f"{base}/pathways/vascular-test/refer/?site=RXN01")
     assert "v=2" in page.url
     assert Pathway.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_lead_tries_the_draft_as_anonymous_and_signed_in_referrer(live_server, page,
+                                                                        world, lead_world):
+    from pathways.publishing import version_create_draft
+
+    version_create_draft(pathway=lead_world, user=world.lead)
+    base = live_server.url
+    sign_in_to_admin(page, base)
+    draft = PathwayVersion.objects.get(pathway=lead_world, status="draft")
+    page.goto(f"{base}/admin/pathways/pathwayversion/{draft.pk}/tree/")
+    submit(page, "a:has-text('Try this draft')")
+    assert "DRAFT" in page.locator(".preview-banner").inner_text()
+    assert_accessible(page)
+    page.select_option("#site", "RXN01")
+    page.fill("#at", "2026-04-06T03:00")  # Easter Monday, a bank holiday, at night
+    submit(page, "button:has-text('Start the draft')")
+    assert "DRAFT" in page.locator(".preview-banner").inner_text()
+    assert "Out of hours" in page.locator("main").inner_text()
+    assert_accessible(page)
+    submit(page, "button:has-text('Show who to contact')")
+    assert "Transfer to Royal Preston" in page.locator("h1").inner_text()
+    assert "DRAFT" in page.locator(".preview-banner").inner_text()
+    assert_accessible(page)
+    submit(page, "a:has-text('see it as a signed-in referrer')")
+    assert "a signed-in referrer" in page.locator(".preview-banner").inner_text()
+    from pathways.models import Decision
+
+    assert Decision.objects.count() == 0

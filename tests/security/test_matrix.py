@@ -446,6 +446,11 @@ URL_CASES: dict[str, UrlCase] = {
         lambda m: f"/pathways/vascular-test/v{m.draft_number}.pdf",
         _only({"lead", "dual", "admin"}, no=404),
     ),
+    # Trying a draft in the referrer's flow: its network's leads and admins (never logged).
+    "pathways:preview": UrlCase(
+        lambda m: f"/pathways/vascular-test/v{m.draft_number}/preview/?site=RXN01",
+        _only({"lead", "dual", "admin"}, no=404),
+    ),
     # The rota pack's staff edition: staff of the network (a token is no session).
     "rota_pack:pack_pdf": UrlCase(
         lambda m: "/rota/pack.pdf?network=lsc&days=1&edition=staff",
