@@ -18,9 +18,15 @@ from django.utils.html import format_html, format_html_join
 
 from pathways import models
 from pathways.admin_editor import NodeEditViews, VersionEditorViews
+from pathways.editing import draft_touched
 from pathways.errors import PathwayError
 from pathways.presentation import redact_outcome
-from pathways.publishing import version_create_draft, version_publish, version_retire
+from pathways.publishing import (
+    review_state,
+    version_create_draft,
+    version_publish,
+    version_retire,
+)
 from pathways.validation import validate_version
 from rota.access import STAFF_VISIBLE, Kind, Viewer
 from rota.admin_access import AccessAdmin, AccessInline, AccessModelAdmin
@@ -57,10 +63,19 @@ class VersionInline(AccessInline, admin.TabularInline):
 @admin.register(models.Pathway)
 class PathwayAdmin(AccessAdmin):
     access_kind = Kind.PATHWAY
-    list_display = ["title", "slug", "network", "specialty", "review_date", "published_number"]
+    list_display = ["title", "slug", "network", "specialty", "review", "published_number"]
     list_filter = ["network", "specialty"]
     inlines = [VersionInline]
     actions = ["create_draft"]
+
+    @admin.display(description="Review date", ordering="review_date")
+    def review(self, obj):
+        state = review_state(review_date=obj.review_date,
+                             today=timezone.localdate())
+        words = {"overdue": "past review", "due": "review due within 28 days"}.get(state)
+        if not words:
+            return obj.review_date.isoformat()
+        return format_html("{} <strong>({})</strong>", obj.review_date.isoformat(), words)
 
     @admin.display(description="Published version")
     def published_number(self, obj):
@@ -121,6 +136,12 @@ class PathwayVersionAdmin(VersionEditorViews, NodeEditViews, AccessAdmin):
         "pathway", "number", "status", "pages", "created_by", "published_by", "published_at",
         "retired_at", "validation",
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The editor's pages refuse a save drawn before this one (see pathways.editing).
+        draft_touched(version=form.instance, user=request.user,
+                      what="edited on the version's admin page")
 
     @admin.display(description="See")
     def pages(self, obj):
@@ -226,6 +247,17 @@ class NodeAdmin(AccessAdmin):
     def has_delete_permission(self, request, obj=None):
         frozen = obj is not None and _is_frozen(obj.version)
         return not frozen and super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        draft_touched(version=form.instance.version, user=request.user,
+                      what=f"edited “{form.instance.text}” on its admin page")
+
+    def delete_model(self, request, obj):
+        version = obj.version
+        super().delete_model(request, obj)
+        draft_touched(version=version, user=request.user,
+                      what=f"removed “{obj.text}” on its admin page")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -275,3 +275,14 @@ def draft_publish(*, version: PathwayVersion, revision: int, change_summary: str
         version.change_summary = summary
         _save(version, user=user, reason="Change summary written for publishing")
     return version_publish(version=version, user=user, now=now)
+
+
+@transaction.atomic
+def draft_touched(*, version: PathwayVersion, user, what: str) -> None:
+    """Record a change made outside the editor (the admin's row-by-row pages).
+
+    Bumps the revision, so a page of the editor drawn before it is refused as stale.
+    """
+    row = PathwayVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
+    if row.status == VersionStatus.DRAFT:
+        _bump(row, user=user, what=what)

@@ -324,3 +324,49 @@ def test_editor_publish_of_a_published_version_is_refused(client, world, publish
     client.force_login(_staff(world.lead))
     assert client.get(_publish(v1)).status_code == 403
     assert client.post(_publish(v1), {"revision": 0, "change_summary": "x"}).status_code == 403
+
+
+# --- Around the editor ---------------------------------------------------------------------
+
+
+def test_editor_edit_on_the_nodes_admin_page_makes_editor_pages_stale(client, world, draft):
+    from tests.security.test_matrix import _form_data
+
+    client.force_login(_staff(world.lead))
+    node = Node.objects.get(version=draft, key="bleeding")
+    url = reverse("admin:pathways_node_change", args=[node.pk])
+    data = _form_data(client.get(url).content.decode())
+    data["text"] = ["Reworded row by row"]
+    data["_save"] = ["Save"]
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.revision == 1
+    response = client.post(_node(draft, "o-ir"), {"revision": 0, "text": "Stale"})
+    assert _messages(response)[-1].endswith("edited “Reworded row by row” on its admin page")
+
+
+def test_pathway_list_flags_review_due_and_past(client, world, published):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    pathway, _ = published
+    client.force_login(_staff(world.lead))
+    for days, flag in ((-1, "(past review)"), (28, "(review due within 28 days)"), (29, "")):
+        pathway.review_date = timezone.localdate() + timedelta(days=days)
+        pathway.save()
+        body = client.get(reverse("admin:pathways_pathway_changelist")).content.decode()
+        assert (flag in body) if flag else ("review due" not in body and "past review" not in body)
+
+
+def test_review_state_is_overdue_due_or_nothing():
+    from datetime import date
+
+    from pathways.publishing import review_state
+
+    today = date(2026, 12, 1)
+    assert [review_state(review_date=date(2026, 11, 30), today=today),
+            review_state(review_date=date(2026, 12, 1), today=today),
+            review_state(review_date=date(2026, 12, 29), today=today),
+            review_state(review_date=date(2026, 12, 30), today=today)] == [
+        "overdue", "due", "due", ""]
