@@ -1,10 +1,14 @@
 """A network lead's journey through the pathway editor in Chromium, axe on every page."""
 
+from pathlib import Path
+
 import pytest
 
 from pathways.models import Pathway, PathwayVersion
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import DESKTOP, assert_accessible
 from tests.pathways.conftest import make_pathway, rotas  # noqa: F401 (a fixture)
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "editor.png"
 
 
 def sign_in_to_admin(page, base: str, username: str = "lead"):
@@ -69,6 +73,11 @@ def test_editor_lead_edits_a_draft_until_valid_then_publishes(live_server, page,
 
     # The option now leads nowhere: the panel says so, and the outline offers to grow there.
     assert "leads to" in problems(page)
+    if page.viewport_size == DESKTOP:
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.screenshot(path=str(SCREENSHOT), clip={"x": 0, "y": 0, "width": 1400,
+                                                     "height": 1100}, full_page=True)
+        assert SCREENSHOT.stat().st_size < 400_000
     page.fill(".editor-grow input[name=text]", "Discuss with the vascular surgeon")
     submit(page, ".editor-grow button[value=grow-outcome]")
     page.goto(tree)
