@@ -234,6 +234,16 @@ class NodeEditViews:
                 )
                 messages.success(request, f"Added “{added.text}”: now fill it in.")
                 back = self._node_url(version, added.key)
+            elif action == "option-add":
+                editing.option_add(**common, text=request.POST.get("text", ""))
+                messages.success(request, "Option added: add a step under it or point it.")
+            elif action == "option-reword":
+                editing.option_reword(**common, option_key=request.POST.get("option", ""),
+                                      text=request.POST.get("text", ""))
+                messages.success(request, "Option reworded.")
+            elif action == "option-remove":
+                editing.option_remove(**common, option_key=request.POST.get("option", ""))
+                messages.success(request, "Option removed.")
             elif action == "point":
                 editing.option_point(**common, option_key=request.POST.get("option", ""),
                                      target_key=request.POST.get("target", ""))

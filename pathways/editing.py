@@ -286,3 +286,66 @@ def draft_touched(*, version: PathwayVersion, user, what: str) -> None:
     row = PathwayVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if row.status == VersionStatus.DRAFT:
         _bump(row, user=user, what=what)
+
+
+def _option(node: Node, option_key: str) -> Option:
+    try:
+        return Option.objects.get(node=node, key=option_key)
+    except Option.DoesNotExist:
+        raise PathwayError(f"“{node.text}” has no option '{option_key}'.",
+                           code="no_option") from None
+
+
+@transaction.atomic
+def option_add(*, version: PathwayVersion, revision: int, node_key: str, text: str,
+               user) -> Option:
+    """A new last option of question ``node_key``, leading nowhere until grown or pointed."""
+    version = _draft_at(version.pk, revision)
+    node = _node(version, node_key)
+    if node.kind != NodeKind.QUESTION:
+        raise PathwayError("Only a question has options.", code="wrong_kind")
+    if not text.strip():
+        raise PathwayError("Write the option as the referrer will read it.", code="no_text")
+    options = list(Option.objects.filter(node=node))
+    what = f"added option {_quoted(text.strip())} to {_quoted(node.text)}"
+    option = _save(
+        Option(node=node, key=generated_key(text, [o.key for o in options]),
+               text=text.strip(), order=max((o.order for o in options), default=0) + 1,
+               next_key=""),
+        user=user, reason=what,
+    )
+    _bump(version, user=user, what=what)
+    return option
+
+
+@transaction.atomic
+def option_reword(*, version: PathwayVersion, revision: int, node_key: str,
+                  option_key: str, text: str, user) -> Option:
+    """Change an option's wording; its key (in logged answers) stays."""
+    version = _draft_at(version.pk, revision)
+    node = _node(version, node_key)
+    option = _option(node, option_key)
+    if not text.strip():
+        raise PathwayError("Write the option as the referrer will read it.", code="no_text")
+    if option.text == text.strip():
+        return option
+    what = f"reworded option {_quoted(option.text)} of {_quoted(node.text)} as {_quoted(text)}"
+    option.text = text.strip()
+    _save(option, user=user, reason=what)
+    _bump(version, user=user, what=what)
+    return option
+
+
+@transaction.atomic
+def option_remove(*, version: PathwayVersion, revision: int, node_key: str,
+                  option_key: str, user) -> None:
+    """Remove an option; the node it led to stays (validation says if nothing else leads there)."""
+    version = _draft_at(version.pk, revision)
+    node = _node(version, node_key)
+    option = _option(node, option_key)
+    what = f"removed option {_quoted(option.text)} of {_quoted(node.text)}"
+    option._change_reason = what
+    if user is not None and getattr(user, "is_authenticated", False):
+        option._history_user = user
+    option.delete()
+    _bump(version, user=user, what=what)

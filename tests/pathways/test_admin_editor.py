@@ -370,3 +370,18 @@ def test_review_state_is_overdue_due_or_nothing():
             review_state(review_date=date(2026, 12, 29), today=today),
             review_state(review_date=date(2026, 12, 30), today=today)] == [
         "overdue", "due", "due", ""]
+
+
+def test_editor_add_reword_and_remove_an_option_in_place(client, world, draft):
+    client.force_login(_staff(world.lead))
+    client.post(_act(draft, "bleeding"), {"revision": 0, "action": "option-add",
+                                          "text": "Not sure"})
+    client.post(_act(draft, "bleeding"), {"revision": 1, "action": "option-reword",
+                                          "option": "not-sure", "text": "Unsure"})
+    options = Option.objects.filter(node__version=draft, node__key="bleeding")
+    assert [(o.key, o.text) for o in options] == [("yes", "Yes"), ("no", "No"),
+                                                  ("not-sure", "Unsure")]
+    response = client.post(_act(draft, "bleeding"), {"revision": 2, "action": "option-remove",
+                                                     "option": "not-sure"})
+    assert _messages(response)[-1] == "Option removed."
+    assert options.all().count() == 2

@@ -147,3 +147,33 @@ def test_node_remove_lists_then_removes_what_becomes_unreachable(world, draft):
     assert _keys(draft) == ["bleeding", "o-ir", "o-vascular", "when"]
     # The way into the removed node is left for the lead to grow or point again.
     assert [(p.node_key, p.code) for p in validate_version(draft)] == [("when", "dangling")]
+
+
+def test_option_add_leads_nowhere_until_grown(world, draft):
+    option = editing.option_add(version=draft, revision=0, node_key="bleeding",
+                                text="Not sure", user=world.lead)
+    assert (option.key, option.order, option.next_key) == ("not-sure", 2, "")
+    added = editing.option_grow(version=draft, revision=1, node_key="bleeding",
+                                option_key="not-sure", kind="outcome",
+                                text="Discuss with IR", user=world.lead)
+    option.refresh_from_db()
+    assert option.next_key == added.key == "discuss-with-ir"
+
+
+def test_option_add_only_to_a_question(world, draft):
+    with pytest.raises(PathwayError) as refused:
+        editing.option_add(version=draft, revision=0, node_key="o-ir", text="x",
+                           user=world.lead)
+    assert refused.value.code == "wrong_kind"
+
+
+def test_option_reword_keeps_its_key_and_remove_deletes_it(world, draft):
+    editing.option_reword(version=draft, revision=0, node_key="bleeding", option_key="no",
+                          text="No bleeding", user=world.lead)
+    assert Option.objects.get(node__version=draft, key="no").text == "No bleeding"
+    editing.option_remove(version=draft, revision=1, node_key="bleeding", option_key="no",
+                          user=world.lead)
+    assert list(Option.objects.filter(node__version=draft, node__key="bleeding")
+                .values_list("key", flat=True)) == ["yes"]
+    draft.refresh_from_db()
+    assert draft.revision == 2
