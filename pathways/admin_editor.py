@@ -210,6 +210,9 @@ class NodeEditViews:
             node=node, form=form, targets=targets, existing_keys=keys,
             options=list(node.options.all()), steps=list(node.steps.all()),
             branches=list(node.branches.all()),
+            rotas=Rota.objects.filter(network_id=version.pathway.network_id).order_by("name"),
+            roles=sorted(set(Rota.objects.filter(network_id=version.pathway.network_id)
+                             .exclude(role="").values_list("role", flat=True))),
             act_url=reverse("admin:pathways_pathwayversion_node_act",
                             args=[version.pk, node.key]),
             remove_url=reverse("admin:pathways_pathwayversion_node_remove",
@@ -244,6 +247,22 @@ class NodeEditViews:
             elif action == "option-remove":
                 editing.option_remove(**common, option_key=request.POST.get("option", ""))
                 messages.success(request, "Option removed.")
+            elif action == "step-add":
+                rota = request.POST.get("rota", "")
+                editing.step_add(
+                    **common, kind=request.POST.get("kind", ""),
+                    rota_id=int(rota) if rota.isdigit() else None,
+                    role=request.POST.get("role", ""), label=request.POST.get("label", ""),
+                    number=request.POST.get("number", ""),
+                    instruction=request.POST.get("instruction", ""),
+                )
+                messages.success(request, "Contact step added.")
+            elif action == "step-remove":
+                index = request.POST.get("index", "")
+                if not index.isdigit():
+                    raise PathwayError("No such contact step.", code="no_step")
+                editing.step_remove(**common, index=int(index))
+                messages.success(request, "Contact step removed.")
             elif action == "point":
                 editing.option_point(**common, option_key=request.POST.get("option", ""),
                                      target_key=request.POST.get("target", ""))

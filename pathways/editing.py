@@ -349,3 +349,57 @@ def option_remove(*, version: PathwayVersion, revision: int, node_key: str,
         option._history_user = user
     option.delete()
     _bump(version, user=user, what=what)
+
+
+@transaction.atomic
+def step_add(*, version: PathwayVersion, revision: int, node_key: str, kind: str,
+             rota_id: int | None = None, role: str = "", label: str = "", number: str = "",
+             instruction: str = "", user) -> ContactStep:
+    """A new last contact step of outcome ``node_key``: a rota of the pathway's network,
+    a role, or a fixed contact (its number checked as a UK number)."""
+    from django.core.exceptions import ValidationError
+
+    from rota.models import Rota
+
+    version = _draft_at(version.pk, revision)
+    node = _node(version, node_key)
+    if node.kind != NodeKind.OUTCOME:
+        raise PathwayError("Only an outcome has contact steps.", code="wrong_kind")
+    rota = None
+    if kind == "rota":
+        rota = Rota.objects.filter(pk=rota_id, network_id=version.pathway.network_id).first()
+        if rota is None:
+            raise PathwayError("Choose one of the network's rotas.", code="no_rota")
+    steps = list(ContactStep.objects.filter(node=node))
+    step = ContactStep(
+        node=node, kind=kind, rota=rota, role=role.strip() if kind == "role" else "",
+        label=label.strip() if kind == "fixed" else "",
+        number=number.strip() if kind == "fixed" else "", instruction=instruction.strip(),
+        order=max((s.order for s in steps), default=0) + 1,
+    )
+    try:
+        step.full_clean()
+    except ValidationError as error:
+        raise PathwayError(" ".join(error.messages), code="invalid_step") from None
+    what = f"added contact step “{step}” to {_quoted(node.text)}"
+    _save(step, user=user, reason=what)
+    _bump(version, user=user, what=what)
+    return step
+
+
+@transaction.atomic
+def step_remove(*, version: PathwayVersion, revision: int, node_key: str, index: int,
+                user) -> None:
+    """Remove the ``index``-th contact step of outcome ``node_key`` (in escalation order)."""
+    version = _draft_at(version.pk, revision)
+    node = _node(version, node_key)
+    steps = list(ContactStep.objects.filter(node=node))
+    if not 0 <= index < len(steps):
+        raise PathwayError("No such contact step.", code="no_step")
+    step = steps[index]
+    what = f"removed contact step “{step}” of {_quoted(node.text)}"
+    step._change_reason = what
+    if user is not None and getattr(user, "is_authenticated", False):
+        step._history_user = user
+    step.delete()
+    _bump(version, user=user, what=what)

@@ -63,6 +63,7 @@ def test_editor_lead_edits_a_draft_until_valid_then_publishes(live_server, page,
 
     # Reorder an outcome's contact steps, then remove that outcome.
     page.goto(f"{base}/admin/pathways/pathwayversion/{draft.pk}/node/o-vascular/")
+    assert_accessible(page)
     submit(page, "button:has-text('Move step 1 down')")
     steps = page.locator(".editor-part p").all_inner_texts()
     assert steps[0].startswith("1. Royal Preston switchboard")

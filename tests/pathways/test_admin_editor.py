@@ -385,3 +385,17 @@ def test_editor_add_reword_and_remove_an_option_in_place(client, world, draft):
                                                      "option": "not-sure"})
     assert _messages(response)[-1] == "Option removed."
     assert options.all().count() == 2
+
+
+def test_editor_add_a_role_step_in_place(client, world, draft):
+    client.force_login(_staff(world.lead))
+    page = client.get(_node(draft, "o-ir"))
+    assert page.context["roles"] == ["ir-consultant", "vascular-surgeon"]
+    response = client.post(_act(draft, "o-ir"), {
+        "revision": 0, "action": "step-add", "kind": "role", "role": "vascular-surgeon",
+        "rota": "", "label": "", "number": "", "instruction": "Then vascular",
+    })
+    assert _messages(response)[-1] == "Contact step added."
+    node = Node.objects.get(version=draft, key="o-ir")
+    assert [(s.kind, s.role) for s in node.steps.all()] == [
+        ("role", "ir-consultant"), ("role", "vascular-surgeon")]

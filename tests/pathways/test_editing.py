@@ -177,3 +177,30 @@ def test_option_reword_keeps_its_key_and_remove_deletes_it(world, draft):
                 .values_list("key", flat=True)) == ["yes"]
     draft.refresh_from_db()
     assert draft.revision == 2
+
+
+def test_step_add_rota_role_and_fixed_then_remove(world, draft, rotas):
+    editing.step_add(version=draft, revision=0, node_key="o-ir", kind="rota",
+                     rota_id=rotas.vascular.pk, instruction="If IR does not answer",
+                     user=world.lead)
+    editing.step_add(version=draft, revision=1, node_key="o-ir", kind="fixed",
+                     label="Theatres", number="01772 716565", user=world.lead)
+    steps = ContactStep.objects.filter(node__version=draft, node__key="o-ir")
+    assert [(s.kind, s.order, s.number) for s in steps] == [
+        ("role", 1, ""), ("rota", 2, ""), ("fixed", 3, "01772 716565")]
+    editing.step_remove(version=draft, revision=2, node_key="o-ir", index=1, user=world.lead)
+    assert [s.kind for s in steps.all()] == ["role", "fixed"]
+
+
+def test_step_add_refuses_another_networks_rota_and_a_bad_number(world, draft):
+    from tests.factories import RotaFactory
+
+    elsewhere = RotaFactory(network=world.other_network, slug="elsewhere-rota")
+    with pytest.raises(PathwayError) as refused:
+        editing.step_add(version=draft, revision=0, node_key="o-ir", kind="rota",
+                         rota_id=elsewhere.pk, user=world.lead)
+    assert refused.value.code == "no_rota"
+    with pytest.raises(PathwayError) as refused:
+        editing.step_add(version=draft, revision=0, node_key="o-ir", kind="fixed",
+                         label="Theatres", number="12", user=world.lead)
+    assert refused.value.code == "invalid_step"
