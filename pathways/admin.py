@@ -18,13 +18,12 @@ from django.utils.html import format_html, format_html_join
 
 from pathways import models
 from pathways.admin_editor import NodeEditViews, VersionEditorViews
-from pathways.editing import draft_touched
+from pathways.editing import draft_publish, draft_touched
 from pathways.errors import PathwayError
 from pathways.presentation import redact_outcome
 from pathways.publishing import (
     review_state,
     version_create_draft,
-    version_publish,
     version_retire,
 )
 from pathways.validation import validate_version
@@ -182,7 +181,11 @@ class PathwayVersionAdmin(VersionEditorViews, NodeEditViews, AccessAdmin):
     def publish(self, request, queryset):
         for version in queryset:
             try:
-                version_publish(version=version, user=request.user, now=timezone.now())
+                # The editor's rule: a change summary is required (write it on the version's
+                # page, or publish from its Publish page, which shows the diff).
+                draft_publish(version=version, revision=version.revision,
+                              change_summary=version.change_summary, user=request.user,
+                              now=timezone.now())
             except PathwayError as error:
                 _notify(self, request, error)
             else:
