@@ -153,7 +153,7 @@ def option_grow(*, version: PathwayVersion, revision: int, node_key: str, option
     if not text.strip():
         raise PathwayError("Write the new step's text.", code="no_text")
     node = _node(version, node_key)
-    option = Option.objects.get(node=node, key=option_key)
+    option = _option(node, option_key)
     keys = set(Node.objects.filter(version=version).values_list("key", flat=True))
     if option.next_key in keys:
         raise PathwayError(
@@ -183,7 +183,7 @@ def option_point(*, version: PathwayVersion, revision: int, node_key: str, optio
     target = _node(version, target_key)
     if target.pk == node.pk:
         raise PathwayError("An option cannot lead back to its own question.", code="self")
-    option = Option.objects.get(node=node, key=option_key)
+    option = _option(node, option_key)
     if option.next_key == target.key:
         return option
     option.next_key = target.key

@@ -107,10 +107,13 @@ def test_editor_lead_edits_a_draft_until_valid_then_publishes(live_server, page,
     assert list(PathwayVersion.objects.filter(pathway=lead_world).order_by("number")
                 .values_list("number", "status")) == [(1, "retired"), (2, "published")]
 
-    # Referrers now get the new version.
+    # Referrers now get the new version; the old one is in the pathway's history.
     page.goto(f"{base}/pathways/vascular-test/refer/?site=RXN01")
     assert "v=2" in page.url
     assert Pathway.objects.count() == 1
+    page.goto(f"{base}/admin/pathways/pathway/{lead_world.pk}/change/")
+    versions = page.locator("#versions-group").inner_text()
+    assert "Retired" in versions and "Reworded the CT question" in versions
 
 
 @pytest.mark.django_db(transaction=True)

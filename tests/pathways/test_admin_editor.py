@@ -1,5 +1,7 @@
 """The leads' version pages in the admin: the tree with its problems, and diffs."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -399,3 +401,23 @@ def test_editor_add_a_role_step_in_place(client, world, draft):
     node = Node.objects.get(version=draft, key="o-ir")
     assert [(s.kind, s.role) for s in node.steps.all()] == [
         ("role", "ir-consultant"), ("role", "vascular-surgeon")]
+
+
+def test_editor_unknown_option_is_refused_not_an_error(client, world, draft):
+    client.force_login(_staff(world.lead))
+    response = client.post(_act(draft, "bleeding"), {"revision": 0, "action": "point",
+                                                     "option": "nope", "target": "o-ir"})
+    assert response.status_code == 302
+    assert _messages(response) == ["“Is there active bleeding on CT?” has no option 'nope'."]
+
+
+def test_editor_version_history_says_who_changed_what(client, world, draft):
+    editing.node_update(version=draft, revision=0, node_key="bleeding",
+                        values={"text": "Reworded for history"}, user=world.lead)
+    client.force_login(_staff(world.lead))
+    body = client.get(reverse("admin:pathways_pathwayversion_history",
+                              args=[draft.pk])).content.decode()
+    row = re.sub(r"\s+", " ", body[body.index("<tbody>"):body.index("</tr>",
+                                                                      body.index("<tbody>"))])
+    assert f'<a href="/admin/auth/user/{world.lead.pk}/change/">lead</a>' in row
+    assert "edited text of “Reworded for history”" in row
