@@ -263,6 +263,19 @@ class NodeEditViews:
                     raise PathwayError("No such contact step.", code="no_step")
                 editing.step_remove(**common, index=int(index))
                 messages.success(request, "Contact step removed.")
+            elif action in ("branch-point", "branch-question", "branch-outcome"):
+                index = request.POST.get("index", "")
+                if not index.isdigit():
+                    raise PathwayError("No such branch.", code="no_branch")
+                editing.branch_lead(
+                    **common, index=int(index),
+                    target_key=request.POST.get("target", "") if action == "branch-point"
+                    else "",
+                    kind={"branch-question": NodeKind.QUESTION,
+                          "branch-outcome": NodeKind.OUTCOME}.get(action, ""),
+                    text=request.POST.get("text", ""),
+                )
+                messages.success(request, "Saved where the branch leads.")
             elif action == "point":
                 editing.option_point(**common, option_key=request.POST.get("option", ""),
                                      target_key=request.POST.get("target", ""))

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from pathways.errors import FrozenError, PathwayError
 from pathways.models import (
+    Branch,
     ContactStep,
     Node,
     NodeKind,
@@ -403,3 +404,44 @@ def step_remove(*, version: PathwayVersion, revision: int, node_key: str, index:
         step._history_user = user
     step.delete()
     _bump(version, user=user, what=what)
+
+
+def _branch(node: Node, index: int) -> Branch:
+    branches = list(Branch.objects.filter(node=node))
+    if not 0 <= index < len(branches):
+        raise PathwayError(f"“{node.text}” has no such branch.", code="no_branch")
+    return branches[index]
+
+
+@transaction.atomic
+def branch_lead(*, version: PathwayVersion, revision: int, node_key: str, index: int,
+                target_key: str = "", kind: str = "", text: str = "", user) -> Branch:
+    """Lead the ``index``-th branch of an automatic node to ``target_key``, or to a new
+    question or outcome (``kind`` and ``text``) made in the same step."""
+    version = _draft_at(version.pk, revision)
+    node = _node(version, node_key)
+    branch = _branch(node, index)
+    if target_key:
+        target = _node(version, target_key)
+        if target.pk == node.pk:
+            raise PathwayError("A branch cannot lead back to its own step.", code="self")
+        what = f"pointed branch “{branch}” of {_quoted(node.text)} at {_quoted(target.text)}"
+    else:
+        if kind not in (NodeKind.QUESTION, NodeKind.OUTCOME) or not text.strip():
+            raise PathwayError("Write the new step's text.", code="no_text")
+        keys = set(Node.objects.filter(version=version).values_list("key", flat=True))
+        if branch.next_key in keys:
+            raise PathwayError(f"“{branch}” already leads to a step.", code="has_target")
+        what = (f"added {NodeKind(kind).label.lower()} {_quoted(text)} under branch "
+                f"“{branch}” of {_quoted(node.text)}")
+        position = max(Node.objects.filter(version=version).values_list("position", flat=True),
+                       default=0) + 1
+        target = _save(
+            Node(version=version, key=generated_key(text, keys), kind=kind,
+                 text=text.strip(), position=position),
+            user=user, reason=what,
+        )
+    branch.next_key = target.key
+    _save(branch, user=user, reason=what)
+    _bump(version, user=user, what=what)
+    return branch

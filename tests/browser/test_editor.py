@@ -61,6 +61,11 @@ def test_editor_lead_edits_a_draft_until_valid_then_publishes(live_server, page,
     submit(page, "input[value=Save]")
     assert "Is there active bleeding on the CT scan?" in page.locator("#node-bleeding").inner_text()
 
+    # An automatic step offers only its wording and where each branch leads.
+    page.goto(f"{base}/admin/pathways/pathwayversion/{draft.pk}/node/where/")
+    assert page.locator("#branch-target-2").count() == 1
+    assert_accessible(page)
+
     # Reorder an outcome's contact steps, then remove that outcome.
     page.goto(f"{base}/admin/pathways/pathwayversion/{draft.pk}/node/o-vascular/")
     assert_accessible(page)

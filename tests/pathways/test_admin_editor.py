@@ -421,3 +421,13 @@ def test_editor_version_history_says_who_changed_what(client, world, draft):
                                                                       body.index("<tbody>"))])
     assert f'<a href="/admin/auth/user/{world.lead.pk}/change/">lead</a>' in row
     assert "edited text of “Reworded for history”" in row
+
+
+def test_editor_point_a_branch_in_place(client, world, draft):
+    client.force_login(_staff(world.lead))
+    page = client.get(_node(draft, "when"))
+    assert 'id="branch-target-2"' in page.content.decode()
+    client.post(_act(draft, "when"), {"revision": 0, "action": "branch-point", "index": 0,
+                                      "target": "o-ir"})
+    assert Node.objects.get(version=draft, key="when").branches.get(
+        condition="in_hours").next_key == "o-ir"

@@ -204,3 +204,20 @@ def test_step_add_refuses_another_networks_rota_and_a_bad_number(world, draft):
         editing.step_add(version=draft, revision=0, node_key="o-ir", kind="fixed",
                          label="Theatres", number="12", user=world.lead)
     assert refused.value.code == "invalid_step"
+
+
+def test_branch_lead_points_or_grows_a_branch(world, draft):
+    # The referring-site node's branches in the model's order: default, then site.
+    editing.branch_lead(version=draft, revision=0, node_key="where", index=0,
+                        target_key="o-vascular", user=world.lead)
+    assert Node.objects.get(version=draft, key="where").branches.get(
+        condition="default").next_key == "o-vascular"
+    with pytest.raises(PathwayError) as refused:
+        editing.branch_lead(version=draft, revision=1, node_key="where", index=1,
+                            kind="outcome", text="Elsewhere", user=world.lead)
+    assert refused.value.code == "has_target"
+    editing.node_remove(version=draft, revision=1, node_key="o-transfer", user=world.lead)
+    editing.branch_lead(version=draft, revision=2, node_key="where", index=1,
+                        kind="outcome", text="Transfer to Preston", user=world.lead)
+    assert Node.objects.get(version=draft, key="where").branches.get(
+        condition="site").next_key == "transfer-to-preston"
