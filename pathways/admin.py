@@ -12,13 +12,20 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from pathways import models
+from pathways.admin_editor import NodeEditViews, VersionEditorViews
+from pathways.editing import draft_publish, draft_touched
 from pathways.errors import PathwayError
 from pathways.presentation import redact_outcome
-from pathways.publishing import version_create_draft, version_publish, version_retire
+from pathways.publishing import (
+    review_state,
+    version_create_draft,
+    version_retire,
+)
 from pathways.validation import validate_version
 from rota.access import STAFF_VISIBLE, Kind, Viewer
 from rota.admin_access import AccessAdmin, AccessInline, AccessModelAdmin
@@ -55,10 +62,19 @@ class VersionInline(AccessInline, admin.TabularInline):
 @admin.register(models.Pathway)
 class PathwayAdmin(AccessAdmin):
     access_kind = Kind.PATHWAY
-    list_display = ["title", "slug", "network", "specialty", "review_date", "published_number"]
+    list_display = ["title", "slug", "network", "specialty", "review", "published_number"]
     list_filter = ["network", "specialty"]
     inlines = [VersionInline]
     actions = ["create_draft"]
+
+    @admin.display(description="Review date", ordering="review_date")
+    def review(self, obj):
+        state = review_state(review_date=obj.review_date,
+                             today=timezone.localdate())
+        words = {"overdue": "past review", "due": "review due within 28 days"}.get(state)
+        if not words:
+            return obj.review_date.isoformat()
+        return format_html("{} <strong>({})</strong>", obj.review_date.isoformat(), words)
 
     @admin.display(description="Published version")
     def published_number(self, obj):
@@ -103,22 +119,38 @@ class NodeInline(AccessInline, admin.TabularInline):
 
 
 @admin.register(models.PathwayVersion)
-class PathwayVersionAdmin(AccessAdmin):
+class PathwayVersionAdmin(VersionEditorViews, NodeEditViews, AccessAdmin):
     access_kind = Kind.DRAFT
     network_path = "pathway__network"
-    list_display = ["__str__", "status", "published_at", "published_by", "retired_at"]
+    list_display = ["__str__", "status", "published_at", "published_by", "retired_at", "pages"]
     list_filter = ["status", "pathway"]
     fields = [
-        "pathway", "number", "status", "root_key", "change_summary", "created_by",
+        "pathway", "number", "status", "pages", "root_key", "change_summary", "created_by",
         "published_by", "published_at", "retired_at", "validation",
     ]
     inlines = [NodeInline]
     actions = ["publish", "retire"]
 
     readonly_fields = [
-        "pathway", "number", "status", "created_by", "published_by", "published_at",
+        "pathway", "number", "status", "pages", "created_by", "published_by", "published_at",
         "retired_at", "validation",
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The editor's pages refuse a save drawn before this one (see pathways.editing).
+        draft_touched(version=form.instance, user=request.user,
+                      what="edited on the version's admin page")
+
+    @admin.display(description="See")
+    def pages(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Tree</a> · <a href="{}">Changes</a>',
+            reverse("admin:pathways_pathwayversion_tree", args=[obj.pk]),
+            reverse("admin:pathways_pathwayversion_diff", args=[obj.pk]),
+        )
 
     def has_add_permission(self, request):
         return False  # drafts are made by the pathway's "Create draft" action
@@ -149,7 +181,11 @@ class PathwayVersionAdmin(AccessAdmin):
     def publish(self, request, queryset):
         for version in queryset:
             try:
-                version_publish(version=version, user=request.user, now=timezone.now())
+                # The editor's rule: a change summary is required (write it on the version's
+                # page, or publish from its Publish page, which shows the diff).
+                draft_publish(version=version, revision=version.revision,
+                              change_summary=version.change_summary, user=request.user,
+                              now=timezone.now())
             except PathwayError as error:
                 _notify(self, request, error)
             else:
@@ -214,6 +250,17 @@ class NodeAdmin(AccessAdmin):
     def has_delete_permission(self, request, obj=None):
         frozen = obj is not None and _is_frozen(obj.version)
         return not frozen and super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        draft_touched(version=form.instance.version, user=request.user,
+                      what=f"edited “{form.instance.text}” on its admin page")
+
+    def delete_model(self, request, obj):
+        version = obj.version
+        super().delete_model(request, obj)
+        draft_touched(version=version, user=request.user,
+                      what=f"removed “{obj.text}” on its admin page")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -9,7 +9,9 @@ this project writes these tables with ``QuerySet.update`` or plain
 ``bulk_create``; raw SQL would bypass the guard and is not used.
 
 Next-node references are key strings within one version, so a clone is a plain
-copy and validation can report a dangling key by name.
+copy and validation can report a dangling key by name. A node's ``identity``
+is copied with it, so a diff matches a node across versions even if its key
+was renamed.
 
 Rotas, sites and trusts that any version refers to (draft ones too) are
 protected: deleting them raises ``ProtectedError``. A draft that blocks a
@@ -17,6 +19,8 @@ deletion can be edited or deleted first.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -175,6 +179,9 @@ class PathwayVersion(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Counts the editor's saves to the draft: a save posted from a page showing an older
+    # revision is refused (pathways.editing), so two leads never overwrite each other.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     objects = VersionQuerySet.as_manager()
@@ -262,6 +269,9 @@ class Node(models.Model):
     transfer_text = models.CharField(
         max_length=300, blank=True, help_text="Transfer destination or arrangements in words."
     )
+    # The same step of the pathway in every version: copied when a draft is cloned,
+    # new for a node added to a draft. Diffs match nodes by it, not by key.
+    identity = models.UUIDField(default=uuid.uuid4, editable=False)
     history = HistoricalRecords()
 
     objects = NodeQuerySet.as_manager()
@@ -272,7 +282,11 @@ class Node(models.Model):
             models.UniqueConstraint(
                 fields=["version", "key"], name="node_key_unique_per_version",
                 violation_error_message="Another node of this version has this key.",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["version", "identity"], name="node_identity_unique_per_version",
+                violation_error_message="Another node of this version has this identity.",
+            ),
         ]
 
     def __str__(self) -> str:

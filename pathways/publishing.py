@@ -163,3 +163,17 @@ def version_retire(*, version: PathwayVersion, user, now: datetime) -> PathwayVe
     })
     return retired
 
+
+
+# A pathway is flagged to its leads this long before its review date.
+REVIEW_WARNING_DAYS = 28
+
+
+def review_state(*, review_date, today) -> str:
+    """"overdue" past ``review_date``, "due" within REVIEW_WARNING_DAYS of it, else ""."""
+    days_left = (review_date - today).days
+    if days_left < 0:
+        return "overdue"
+    if days_left <= REVIEW_WARNING_DAYS:
+        return "due"
+    return ""

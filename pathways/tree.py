@@ -62,6 +62,7 @@ class PlainNode:
     transfer_site_id: int | None = None
     transfer_text: str = ""
     steps: tuple[PlainStep, ...] = ()
+    identity: str = ""  # the same across versions (see Node.identity); "" in hand-made trees
 
     def next_keys(self) -> list[str]:
         """Keys this node leads to, in order (options, then branches)."""
@@ -152,4 +153,5 @@ def _plain_node(node) -> PlainNode:
             PlainStep(s.kind, s.order, s.instruction, s.rota_id, s.role, s.label, s.number)
             for s in node.steps.all()
         ),
+        identity=str(node.identity),
     )

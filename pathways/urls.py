@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pathways import pdf_views, views
+from pathways import pdf_views, preview_views, views
 
 app_name = "pathways"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("pathways/<slug:slug>/v<int:number>.pdf", pdf_views.version_pdf_view,
          name="version_pdf"),
     path("pathways/<slug:slug>/refer/", views.refer, name="refer"),
+    path("pathways/<slug:slug>/v<int:number>/preview/", preview_views.preview,
+         name="preview"),
     path("decisions/", views.decision_lookup, name="decision_lookup"),
     path("decisions/<str:reference>/", views.decision_detail, name="decision"),
 ]

@@ -230,6 +230,26 @@ def _reach(successors: dict[str, list[str]], start: str) -> set[str]:
     return seen
 
 
+def unreachable_if_removed(tree: PlainTree, key: str) -> list[str]:
+    """Nodes reached from the root now that no longer would be without node ``key``.
+
+    In the version's node order; ``key`` itself is not listed. Removing the root
+    strands every node it reached.
+    """
+    nodes = tree.nodes
+    if tree.root_key not in nodes:
+        return []
+    successors = _successors(nodes)
+    before = _reach(successors, tree.root_key) | {tree.root_key}
+    if key == tree.root_key:
+        after: set[str] = set()
+    else:
+        without = {k: [t for t in targets if t != key]
+                   for k, targets in successors.items() if k != key}
+        after = _reach(without, tree.root_key) | {tree.root_key}
+    return [k for k in nodes if k in before and k not in after and k != key]
+
+
 def _cycle_problems(nodes) -> list[Problem]:
     successors = _successors(nodes)
     reach = {key: _reach(successors, key) for key in nodes}

@@ -65,6 +65,8 @@ def test_admin_create_draft_and_publish_actions(client, lead, published):
     draft = PathwayVersion.objects.get(pathway=pathway, number=2)
     page = client.get(reverse("admin:pathways_pathwayversion_change", args=[draft.pk]))
     assert "No problems: ready to publish." in page.content.decode()
+    draft.change_summary = "Nothing changed but the number."
+    draft.save()
     response = client.post(reverse("admin:pathways_pathwayversion_changelist"),
                            {"action": "publish", "_selected_action": [draft.pk]})
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
@@ -76,7 +78,7 @@ def test_admin_create_draft_and_publish_actions(client, lead, published):
 
 def test_admin_publish_shows_every_problem(client, lead, published):
     pathway, _ = published
-    draft = version_create_draft(pathway=pathway, user=lead)
+    draft = version_create_draft(pathway=pathway, user=lead, change_summary="Transfer gone.")
     Node.objects.get(version=draft, key="o-transfer").delete()
     client.force_login(lead)
     page = client.get(reverse("admin:pathways_pathwayversion_change", args=[draft.pk]))
@@ -88,6 +90,18 @@ def test_admin_publish_shows_every_problem(client, lead, published):
         "Vascular test v2 cannot be published: 1 problem to fix.",
         "Referring-site step “Referring site” (where): The site (Chorley) branch leads to "
         "'o-transfer', which is not a node of this version.",
+    ]
+    assert statuses(pathway) == [(1, "published"), (2, "draft")]
+
+
+def test_admin_publish_action_requires_a_change_summary(client, lead, published):
+    pathway, _ = published
+    draft = version_create_draft(pathway=pathway, user=lead)
+    client.force_login(lead)
+    response = client.post(reverse("admin:pathways_pathwayversion_changelist"),
+                           {"action": "publish", "_selected_action": [draft.pk]})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Say what changed in this version before publishing it.",
     ]
     assert statuses(pathway) == [(1, "published"), (2, "draft")]
 

@@ -290,6 +290,20 @@ ADMIN_SITE_VIEWS = {"index", "login", "logout", "password_change", "password_cha
                     "autocomplete", "jsi18n", "app_list", "view_on_site", None}
 
 
+# Every model admin has these; a model admin's own views need an ADMIN_VIEW_CASES entry.
+STANDARD_MODEL_ADMIN_VIEWS = {"changelist", "add", "history", "delete", "change",
+                              "simple_history", None}
+
+
+def _model_admin_views():
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for pattern in model_admin.get_urls():
+            name = pattern.name.removeprefix(prefix) if pattern.name else None
+            if name not in STANDARD_MODEL_ADMIN_VIEWS:
+                yield model, pattern.name
+
+
 def test_matrix_every_url_and_admin_model_has_an_entry():
     """Controls H-15."""
     names = set(_walk(get_resolver().url_patterns))
@@ -298,6 +312,8 @@ def test_matrix_every_url_and_admin_model_has_an_entry():
     assert set(admin.site._registry) - set(ADMIN_CASES) == set()
     site_views = {p.name for p in admin.site.get_urls() if isinstance(p, URLPattern)}
     assert site_views - ADMIN_SITE_VIEWS == set(), "an admin view without an expectation"
+    own_views = {name for _, name in _model_admin_views()}
+    assert own_views == set(ADMIN_VIEW_CASES), "a model admin view without an expectation"
 
 
 # --- Pages, API and feeds --------------------------------------------------------------------
@@ -430,6 +446,11 @@ URL_CASES: dict[str, UrlCase] = {
     "pathways:pathway_pdf": UrlCase(lambda m: "/pathways/vascular-test.pdf", _all(200)),
     "pathways:version_pdf": UrlCase(
         lambda m: f"/pathways/vascular-test/v{m.draft_number}.pdf",
+        _only({"lead", "dual", "admin"}, no=404),
+    ),
+    # Trying a draft in the referrer's flow: its network's leads and admins (never logged).
+    "pathways:preview": UrlCase(
+        lambda m: f"/pathways/vascular-test/v{m.draft_number}/preview/?site=RXN01",
         _only({"lead", "dual", "admin"}, no=404),
     ),
     # The rota pack's staff edition: staff of the network (a token is no session).
@@ -637,6 +658,74 @@ def _errors(response) -> str:
             [f.errors for f in context.get("inline_admin_formsets", [])]
         )
     return str(response.status_code)
+
+
+# --- Model admins' own views -----------------------------------------------------------------
+
+# A model admin's views beyond the standard ones, by URL name. Each shows a row (the
+# one of each network in ADMIN_CASES), read like that row's change page.
+
+
+@dataclass
+class AdminViewCase:
+    model: type
+    extra: object = None  # row -> further URL arguments
+    reads: int = 200  # what a GET by one who may read the row gets
+    post: object = None  # row -> a form body that changes the row's first node
+
+
+def _first_node_key(version) -> list:
+    return [version.nodes.order_by("pk").first().key]
+
+
+ADMIN_VIEW_CASES: dict[str, AdminViewCase] = {
+    "pathways_pathwayversion_tree": AdminViewCase(PathwayVersion),
+    "pathways_pathwayversion_diff": AdminViewCase(PathwayVersion),
+    "pathways_pathwayversion_node": AdminViewCase(
+        PathwayVersion, _first_node_key,
+        post=lambda row: {"revision": PathwayVersion.objects.get(pk=row.pk).revision,
+                          "text": "Matrix wording", "help_text": ""},
+    ),
+    "pathways_pathwayversion_node_act": AdminViewCase(PathwayVersion, _first_node_key, 405),
+    "pathways_pathwayversion_node_remove": AdminViewCase(PathwayVersion, _first_node_key),
+    "pathways_pathwayversion_publish": AdminViewCase(PathwayVersion),
+    "auth_user_password_change": AdminViewCase(User),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_VIEW_CASES))
+def test_matrix_model_admin_view(matrix, name):
+    from django.urls import reverse
+
+    case = ADMIN_VIEW_CASES[name]
+    readers = CHANGES[ADMIN_CASES[case.model].kind]
+    for who in USERS:
+        client = client_as(matrix, who)
+        for network, row in enumerate((matrix.lsc[case.model], matrix.other[case.model])):
+            extra = case.extra(row) if case.extra else []
+            url = reverse(f"admin:{name}", args=[row.pk, *extra])
+            node = row.nodes.order_by("pk").first() if case.post else None
+            before = _snapshot(row)
+            response = client.get(url)
+            if who == "anonymous":
+                assert response.status_code == 302 and "/admin/login/" in response["Location"]
+            elif who in readers[network]:
+                assert response.status_code == case.reads, (who, url, response.status_code)
+            else:
+                assert _refused(response), (who, url, response.status_code)
+            assert_no_hidden_mobiles(response.content.decode(), who, url)
+            assert _snapshot(row) == before, (who, url)
+            if case.post is None:
+                continue
+            node_before = _snapshot(node)
+            response = client.post(url, case.post(row))
+            if who in readers[network]:
+                assert response.status_code == 302, (who, url, response.status_code)
+                assert _snapshot(node)["text"] == "Matrix wording", (who, url)
+                Node.objects.filter(pk=node.pk).update(text=node_before["text"])
+            else:
+                assert _refused(response), (who, url, response.status_code)
+                assert _snapshot(node) == node_before, (who, url, "refused yet changed")
 
 
 # --- The admin's own views ---------------------------------------------------------------------

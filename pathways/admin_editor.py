@@ -1,0 +1,319 @@
+"""The leads' pages for one version, in the admin: the tree, its problems, diffs, editing.
+
+Mixed into :class:`pathways.admin.PathwayVersionAdmin`, so every page here is
+scoped exactly like the version's own change page (:mod:`rota.admin_access`:
+the version must be in the admin's queryset for this user, else 404), and
+every edit asks the admin's change permission, which a published or retired
+version never gives (403). Edits go through :mod:`pathways.editing`, which
+refuses them again for a version that is not a draft and for a stale page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.forms import modelform_factory
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from pathways import editing
+from pathways.diff import ADDED, CHANGED, REMOVED, version_diff
+from pathways.errors import PathwayError
+from pathways.flowchart import flowchart
+from pathways.models import Node, NodeKind, PathwayVersion, VersionStatus
+from pathways.outline import indented_outline
+from pathways.printing import printed_version
+from pathways.tree import load_tree
+from pathways.validation import labelled, validate_version
+from rota.models import Rota
+
+
+def default_comparison(version: PathwayVersion) -> PathwayVersion | None:
+    """What a version is compared with unless the lead chooses: a draft or retired
+    version with the published one, the published one with the version before it."""
+    others = PathwayVersion.objects.filter(pathway_id=version.pathway_id).exclude(pk=version.pk)
+    if version.status != VersionStatus.PUBLISHED:
+        published = others.filter(status=VersionStatus.PUBLISHED).first()
+        if published is not None:
+            return published
+    return others.filter(number__lt=version.number).order_by("-number").first()
+
+
+def _chart_svgs(tree, summaries, title: str, highlighted=()) -> list:
+    # The SVG is built by pathways.flowchart, which escapes every text it writes.
+    chart = flowchart(tree, summaries, title=title, highlighted=highlighted)
+    return [mark_safe(svg) for svg in chart.svgs]  # noqa: S308
+
+
+class VersionEditorViews:
+    """Admin views over one version: ``<id>/tree/`` and ``<id>/diff/``."""
+
+    def get_urls(self):
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/tree/", wrap(self.tree_view), name=f"{prefix}_tree"),
+            path("<path:object_id>/diff/", wrap(self.diff_view), name=f"{prefix}_diff"),
+            path("<path:object_id>/publish/", wrap(self.publish_view),
+                 name=f"{prefix}_publish"),
+            path("<path:object_id>/node/<slug:node_key>/", wrap(self.node_view),
+                 name=f"{prefix}_node"),
+            path("<path:object_id>/node/<slug:node_key>/act/", wrap(self.node_act_view),
+                 name=f"{prefix}_node_act"),
+            path("<path:object_id>/node/<slug:node_key>/remove/", wrap(self.node_remove_view),
+                 name=f"{prefix}_node_remove"),
+            *super().get_urls(),
+        ]
+
+    def _page(self, request, version, template: str, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": version,
+            "version": version,
+            "tree_url": reverse("admin:pathways_pathwayversion_tree", args=[version.pk]),
+            "diff_url": reverse("admin:pathways_pathwayversion_diff", args=[version.pk]),
+            "change_url": reverse("admin:pathways_pathwayversion_change", args=[version.pk]),
+            **context,
+        }
+        return render(request, f"admin/pathways/pathwayversion/{template}", context)
+
+    def tree_view(self, request, object_id):
+        version = self._object_in_scope(request, object_id)
+        printed = printed_version(version)
+        problems = []
+        if version.status == VersionStatus.DRAFT:
+            problems = labelled(printed.tree, validate_version(version))
+        return self._page(
+            request, version, "tree.html",
+            title=f"{version}: the tree",
+            rows=indented_outline(printed.tree, printed.steps),
+            problems=problems,
+            svgs=_chart_svgs(printed.tree, printed.summaries, str(version)),
+            problem_keys={p.node_key for p in problems},
+            node_keys=set(printed.tree.nodes),
+            editable=self.has_change_permission(request, version),
+        )
+
+    def _diff_context(self, version, against) -> dict:
+        if against is None:
+            return {"against": None}
+        new_tree = load_tree(version)
+        rota_names = dict(
+            Rota.objects.filter(network_id=new_tree.network_id).values_list("id", "name")
+        )
+        diff = version_diff(load_tree(against), new_tree, rota_names)
+        printed = printed_version(version)
+        return {
+            "against": against,
+            "diff": diff,
+            "added": diff.having(ADDED),
+            "removed": diff.having(REMOVED),
+            "changed": diff.having(CHANGED),
+            "svgs": _chart_svgs(printed.tree, printed.summaries, str(version),
+                                diff.marked_keys),
+        }
+
+    def publish_view(self, request, object_id):
+        version = self._draft_in_scope(request, object_id)
+        if request.method == "POST":
+            try:
+                editing.draft_publish(
+                    version=version, revision=_revision(request),
+                    change_summary=request.POST.get("change_summary", ""),
+                    user=request.user, now=timezone.now(),
+                )
+            except PathwayError as error:
+                self._refused(request, error)
+                for problem in getattr(error, "problems", ()):
+                    messages.error(request, str(problem))
+                return redirect(request.path)
+            messages.success(request, f"Published {version}; the previous version is retired.")
+            return redirect("admin:pathways_pathwayversion_tree", version.pk)
+        printed = printed_version(version)
+        return self._page(
+            request, version, "publish.html", title=f"Publish {version}?",
+            problems=labelled(printed.tree, validate_version(version)),
+            **self._diff_context(version, default_comparison(version)),
+        )
+
+    def diff_view(self, request, object_id):
+        version = self._object_in_scope(request, object_id)
+        others = PathwayVersion.objects.filter(pathway_id=version.pathway_id).exclude(
+            pk=version.pk
+        ).order_by("-number")
+        chosen = request.GET.get("against")
+        if chosen:
+            against = others.filter(pk=chosen).first() if chosen.isdigit() else None
+            if against is None:
+                raise Http404("No such version of this pathway.")
+        else:
+            against = default_comparison(version)
+        return self._page(request, version, "diff.html", others=others,
+                          title=f"{version}: changes", **self._diff_context(version, against))
+
+
+def _revision(request) -> int:
+    value = request.POST.get("revision", "")
+    if not value.isdigit():
+        raise PermissionDenied("The page's revision is missing.")
+    return int(value)
+
+
+class NodeEditViews:
+    """Editing a draft's nodes in place: ``<id>/node/<key>/`` and its actions."""
+
+    def _draft_in_scope(self, request, object_id) -> PathwayVersion:
+        version = self._object_in_scope(request, object_id)
+        if not self.has_change_permission(request, version):
+            raise PermissionDenied("Only a draft can be edited, by its network's leads.")
+        return version
+
+    def _refused(self, request, error: PathwayError) -> None:
+        messages.error(request, error.message)
+        for change in getattr(error, "changes", ()):
+            messages.warning(request, change)
+
+    def _node_url(self, version, key: str) -> str:
+        return reverse("admin:pathways_pathwayversion_node", args=[version.pk, key])
+
+    def node_view(self, request, object_id, node_key):
+        version = self._draft_in_scope(request, object_id)
+        node = Node.objects.filter(version=version, key=node_key).first()
+        if node is None:
+            raise Http404("No such node in this version.")
+        form_class = modelform_factory(Node, fields=editing.KIND_FIELDS[node.kind])
+        if request.method == "POST":
+            form = form_class(request.POST, instance=Node(kind=node.kind, version=version))
+            if form.is_valid():
+                values = {name: form.cleaned_data[name] for name in form.fields}
+                try:
+                    editing.node_update(version=version, revision=_revision(request),
+                                        node_key=node.key, values=values, user=request.user)
+                except PathwayError as error:
+                    self._refused(request, error)
+                else:
+                    messages.success(request, f"Saved “{values['text']}”.")
+                    tree = reverse("admin:pathways_pathwayversion_tree", args=[version.pk])
+                    return redirect(f"{tree}#node-{node.key}")
+        else:
+            form = form_class(instance=node)
+        targets = Node.objects.filter(version=version).exclude(pk=node.pk).order_by(
+            "position", "key")
+        keys = {n.key for n in targets} | {node.key}
+        return self._page(
+            request, version, "node.html",
+            title=f"Edit {node.get_kind_display().lower()}: {node.text}",
+            node=node, form=form, targets=targets, existing_keys=keys,
+            options=list(node.options.all()), steps=list(node.steps.all()),
+            branches=list(node.branches.all()),
+            rotas=Rota.objects.filter(network_id=version.pathway.network_id).order_by("name"),
+            roles=sorted(set(Rota.objects.filter(network_id=version.pathway.network_id)
+                             .exclude(role="").values_list("role", flat=True))),
+            act_url=reverse("admin:pathways_pathwayversion_node_act",
+                            args=[version.pk, node.key]),
+            remove_url=reverse("admin:pathways_pathwayversion_node_remove",
+                               args=[version.pk, node.key]),
+            admin_node_url=reverse("admin:pathways_node_change", args=[node.pk]),
+        )
+
+    def node_act_view(self, request, object_id, node_key):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = self._draft_in_scope(request, object_id)
+        action = request.POST.get("action", "")
+        common = {"version": version, "revision": _revision(request), "node_key": node_key,
+                  "user": request.user}
+        back = self._node_url(version, node_key)
+        try:
+            if action in ("grow-question", "grow-outcome"):
+                added = editing.option_grow(
+                    **common, option_key=request.POST.get("option", ""),
+                    kind=NodeKind.QUESTION if action == "grow-question" else NodeKind.OUTCOME,
+                    text=request.POST.get("text", ""),
+                )
+                messages.success(request, f"Added “{added.text}”: now fill it in.")
+                back = self._node_url(version, added.key)
+            elif action == "option-add":
+                editing.option_add(**common, text=request.POST.get("text", ""))
+                messages.success(request, "Option added: add a step under it or point it.")
+            elif action == "option-reword":
+                editing.option_reword(**common, option_key=request.POST.get("option", ""),
+                                      text=request.POST.get("text", ""))
+                messages.success(request, "Option reworded.")
+            elif action == "option-remove":
+                editing.option_remove(**common, option_key=request.POST.get("option", ""))
+                messages.success(request, "Option removed.")
+            elif action == "step-add":
+                rota = request.POST.get("rota", "")
+                editing.step_add(
+                    **common, kind=request.POST.get("kind", ""),
+                    rota_id=int(rota) if rota.isdigit() else None,
+                    role=request.POST.get("role", ""), label=request.POST.get("label", ""),
+                    number=request.POST.get("number", ""),
+                    instruction=request.POST.get("instruction", ""),
+                )
+                messages.success(request, "Contact step added.")
+            elif action == "step-remove":
+                index = request.POST.get("index", "")
+                if not index.isdigit():
+                    raise PathwayError("No such contact step.", code="no_step")
+                editing.step_remove(**common, index=int(index))
+                messages.success(request, "Contact step removed.")
+            elif action in ("branch-point", "branch-question", "branch-outcome"):
+                index = request.POST.get("index", "")
+                if not index.isdigit():
+                    raise PathwayError("No such branch.", code="no_branch")
+                editing.branch_lead(
+                    **common, index=int(index),
+                    target_key=request.POST.get("target", "") if action == "branch-point"
+                    else "",
+                    kind={"branch-question": NodeKind.QUESTION,
+                          "branch-outcome": NodeKind.OUTCOME}.get(action, ""),
+                    text=request.POST.get("text", ""),
+                )
+                messages.success(request, "Saved where the branch leads.")
+            elif action == "point":
+                editing.option_point(**common, option_key=request.POST.get("option", ""),
+                                     target_key=request.POST.get("target", ""))
+                messages.success(request, "Saved where the option leads.")
+            elif action in ("up", "down"):
+                part = request.POST.get("part", "")
+                index = request.POST.get("index", "")
+                if part not in editing.PARTS or not index.isdigit():
+                    raise PathwayError("Nothing to move.", code="cannot_move")
+                editing.part_move(**common, part=part, index=int(index),
+                                  offset=-1 if action == "up" else 1)
+                messages.success(request, "Order saved.")
+            else:
+                raise PathwayError("Unknown action.", code="unknown_action")
+        except PathwayError as error:
+            self._refused(request, error)
+        except Node.DoesNotExist:
+            raise Http404("No such node in this version.") from None
+        return redirect(back)
+
+    def node_remove_view(self, request, object_id, node_key):
+        version = self._draft_in_scope(request, object_id)
+        node = Node.objects.filter(version=version, key=node_key).first()
+        if node is None:
+            raise Http404("No such node in this version.")
+        if request.method == "POST":
+            try:
+                removed = editing.node_remove(
+                    version=version, revision=_revision(request), node_key=node.key,
+                    also=request.POST.getlist("also"), user=request.user,
+                )
+            except PathwayError as error:
+                self._refused(request, error)
+                return redirect(request.path)
+            messages.success(request, f"Removed {len(removed)} step"
+                             f"{'s' if len(removed) != 1 else ''}.")
+            return redirect("admin:pathways_pathwayversion_tree", version.pk)
+        return self._page(
+            request, version, "remove.html", title=f"Remove “{node.text}”?", node=node,
+            stranded=editing.removal_preview(version, node.key),
+        )
