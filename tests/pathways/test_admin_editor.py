@@ -175,6 +175,7 @@ def test_editor_node_page_only_for_leads_of_the_network_and_admins(client, world
 
 
 def test_editor_published_version_refuses_every_edit_path(client, world, published):
+    """Controls H-15."""
     _, version = published
     client.force_login(_staff(world.lead))
     assert client.get(_node(version, "bleeding")).status_code == 403
@@ -199,6 +200,7 @@ def test_editor_node_save_rewords_and_returns_to_the_tree(client, world, draft):
 
 
 def test_editor_stale_save_is_refused_with_who_changed_what(client, world, draft):
+    """Controls H-15."""
     from django.test import Client
 
     other = Client()
@@ -266,6 +268,7 @@ def _publish(version):
 
 def test_editor_publish_page_shows_the_diff_and_asks_for_a_summary(client, world, published,
                                                                    draft):
+    """Controls H-14."""
     _, v1 = published
     node = Node.objects.get(version=draft, key="bleeding")
     node.text = "Is there active bleeding?"
@@ -278,6 +281,7 @@ def test_editor_publish_page_shows_the_diff_and_asks_for_a_summary(client, world
 
 
 def test_editor_publish_requires_a_change_summary(client, world, published, draft):
+    """Controls H-15."""
     client.force_login(_staff(world.lead))
     response = client.post(_publish(draft), {"revision": 0, "change_summary": "  "})
     assert response.status_code == 302

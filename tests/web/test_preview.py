@@ -34,6 +34,7 @@ def _url(draft, **query):
      ("outsider", 404), ("lead", 200), ("admin", 200)],
 )
 def test_preview_only_for_leads_of_the_network_and_admins(client, world, draft, who, status):
+    """Controls H-25."""
     if who != "anonymous":
         client.force_login(getattr(world, who))
     assert client.get(_url(draft)).status_code == status
@@ -46,6 +47,7 @@ def test_preview_of_a_published_version_is_refused(client, world, draft):
 
 
 def test_preview_asks_for_site_instant_and_audience_with_a_draft_banner(client, world, draft):
+    """Controls H-25."""
     client.force_login(world.lead)
     body = client.get(_url(draft)).content.decode()
     assert "DRAFT" in body
@@ -55,6 +57,7 @@ def test_preview_asks_for_site_instant_and_audience_with_a_draft_banner(client, 
 def test_preview_at_night_on_a_bank_holiday_reaches_the_draft_outcome_unlogged(
     client, world, draft
 ):
+    """Controls H-25."""
     client.force_login(world.lead)
     url = _url(draft, site="RXN01", at=BANK_HOLIDAY_NIGHT, **{"as": "anonymous"})
     confirm = client.get(url)
