@@ -77,6 +77,7 @@ def server_error(request):
     html = loader.get_template("problem.html").render({
         "title": "Sorry, there is a problem with the service", "message": FAILED,
         "link": "/", "link_text": "Try again from the start page",
+        "request": request,  # for its scripts' CSP nonce only
     })
     return HttpResponse(html, status=500)
 

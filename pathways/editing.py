@@ -29,7 +29,7 @@ from pathways.models import (
     PathwayVersion,
     VersionStatus,
 )
-from pathways.publishing import _save, version_publish
+from pathways.publishing import _save, change_reason, version_publish
 from pathways.tree import load_tree
 from pathways.validation import unreachable_if_removed
 
@@ -248,7 +248,7 @@ def node_remove(*, version: PathwayVersion, revision: int, node_key: str,
         f" and {len(extra)} step{'s' if len(extra) != 1 else ''} only it led to" if extra else ""
     )
     for row in Node.objects.filter(version=version, key__in=removed):
-        row._change_reason = what
+        row._change_reason = change_reason(what)
         if user is not None and getattr(user, "is_authenticated", False):
             row._history_user = user
         row.delete()
@@ -345,7 +345,7 @@ def option_remove(*, version: PathwayVersion, revision: int, node_key: str,
     node = _node(version, node_key)
     option = _option(node, option_key)
     what = f"removed option {_quoted(option.text)} of {_quoted(node.text)}"
-    option._change_reason = what
+    option._change_reason = change_reason(what)
     if user is not None and getattr(user, "is_authenticated", False):
         option._history_user = user
     option.delete()
@@ -399,7 +399,7 @@ def step_remove(*, version: PathwayVersion, revision: int, node_key: str, index:
         raise PathwayError("No such contact step.", code="no_step")
     step = steps[index]
     what = f"removed contact step “{step}” of {_quoted(node.text)}"
-    step._change_reason = what
+    step._change_reason = change_reason(what)
     if user is not None and getattr(user, "is_authenticated", False):
         step._history_user = user
     step.delete()

@@ -26,11 +26,22 @@ def _acting(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+# django-simple-history keeps a change reason in 100 characters; PostgreSQL refuses more.
+CHANGE_REASON_LENGTH = 100
+
+
+def change_reason(text: str) -> str:
+    """``text`` as a history change reason: shortened, with an ellipsis, to fit."""
+    if len(text) <= CHANGE_REASON_LENGTH:
+        return text
+    return text[: CHANGE_REASON_LENGTH - 1] + "…"
+
+
 def _save(instance, *, user=None, reason: str = "", **save_kwargs):
     if _acting(user) is not None:
         instance._history_user = user
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = change_reason(reason)
     instance.save(**save_kwargs)
     return instance
 
