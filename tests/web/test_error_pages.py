@@ -53,3 +53,15 @@ def test_an_unknown_api_address_still_answers_in_the_api_error_shape(world):
     response = Client().get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_the_500_page_scripts_carry_the_requests_nonce():
+    """The page a failure shows must not itself break the Content Security Policy."""
+    request = RequestFactory().get("/")
+    request.csp_nonce = "n0nce-for-this-request"
+    html = server_error(request).content.decode()
+    scripts = html.count("<script")
+    assert scripts > 0
+    assert html.count('nonce="n0nce-for-this-request"') + html.count(" src=") >= scripts
+    assert '<script nonce="">' not in html
