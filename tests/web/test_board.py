@@ -281,6 +281,7 @@ def test_note_writers_are_switchboard_coordinators_and_leads_of_the_network(
     world, night, who, status
 ):
     assert _post_note(signed_in(getattr(world, who))).status_code == status
+    assert Note.objects.count() == (1 if status == 302 else 0)
 
 
 def test_note_text_is_escaped(world, night):
