@@ -492,8 +492,8 @@ def _fill_branch(branch: Branch, version: PathwayVersion, *, condition: str, sit
             BranchCondition(c).label.lower() for c in BranchCondition.values
             if c in BRANCH_CONDITIONS[kind]
         )
-        raise PathwayError(f"A branch of a {KIND_WORDS[kind].lower()} is: {choices}.",
-                           code="wrong_condition")
+        raise PathwayError(f"A branch of this {KIND_WORDS[kind].lower()} is one of: "
+                           f"{choices}.", code="wrong_condition")
     network_id = version.pathway.network_id
     branch.condition, branch.site, branch.trust = condition, None, None
     if condition == BranchCondition.SITE:
