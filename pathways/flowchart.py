@@ -722,8 +722,8 @@ def part_svg(part: Part, *, title: str, highlighted: Iterable[str] = (),
         left = item.x - item.width / 2
         link = links.get(box.key) if box.kind in NODE_KINDS else None
         if link:
-            out.append(f'<a href={quoteattr(link)} class="flowchart-link" '
-                       f'aria-label={quoteattr(f"Edit “{box.title}”")}>')
+            # Named by the box's own text, as it is seen (WCAG 2.5.3).
+            out.append(f'<a href={quoteattr(link)} class="flowchart-link">')
         out.append(
             f'<g class="flowchart-node flowchart-node--{box.kind}" data-node={quoteattr(box.key)}>'
             f'<rect x="{_fmt(left)}" y="{_fmt(item.y)}" width="{_fmt(item.width)}" '

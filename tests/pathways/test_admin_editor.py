@@ -581,8 +581,7 @@ def test_editor_flowchart_boxes_open_their_nodes_form(client, world, published, 
     client.force_login(_staff(world.lead))
     body = client.get(_tree(draft)).content.decode()
     for key in ("when", "bleeding", "o-ir"):
-        assert f'<a href="{_node(draft, key)}" class="flowchart-link"' in body
-    assert 'aria-label="Edit “Is there active bleeding on CT?”"' in body
+        assert f'<a href="{_node(draft, key)}" class="flowchart-link">' in body
     assert 'role="group"' in body  # a chart of links, not one image
     _, v1 = published
     frozen = client.get(_tree(v1)).content.decode()
