@@ -337,7 +337,10 @@ def test_editor_publish_of_a_published_version_is_refused(client, world, publish
 
 def test_editor_a_drafts_node_admin_pages_open_the_editor_and_save_nothing(client, world,
                                                                           draft):
-    """The row-by-row node pages cannot overwrite an editor's save: they send leads to it."""
+    """The row-by-row node pages cannot overwrite an editor's save: they send leads to it.
+
+    Controls H-15.
+    """
     client.force_login(_staff(world.lead))
     node = Node.objects.get(version=draft, key="bleeding")
     change = reverse("admin:pathways_node_change", args=[node.pk])
@@ -358,6 +361,7 @@ def test_editor_a_drafts_node_admin_pages_open_the_editor_and_save_nothing(clien
 
 def test_editor_version_page_refuses_a_stale_save_saying_who_changed_what(client, world,
                                                                          draft):
+    """Controls H-15."""
     from tests.security.test_matrix import _form_data
 
     client.force_login(_staff(world.lead))
@@ -511,6 +515,7 @@ def test_editor_edit_a_contact_step_in_place_from_the_networks_rotas(client, wor
 
 def test_editor_stale_contact_step_edit_is_refused_with_who_changed_what(client, world,
                                                                         draft):
+    """Controls H-15."""
     editing.part_move(version=draft, revision=0, node_key="o-vascular", part="steps",
                       index=0, offset=1, user=world.admin)
     client.force_login(_staff(world.lead))
@@ -608,6 +613,7 @@ def test_editor_validation_panel_on_every_node_page_is_current_after_a_save(clie
 
 
 def test_editor_published_version_refuses_the_in_place_actions(client, world, published):
+    """Controls H-15."""
     _, version = published
     client.force_login(_staff(world.lead))
     for key, data in (
@@ -627,6 +633,7 @@ def test_editor_published_version_refuses_the_in_place_actions(client, world, pu
 
 def test_admin_bulk_delete_of_published_versions_and_their_nodes_is_refused(client, world,
                                                                             published):
+    """Controls H-15."""
     _, version = published
     client.force_login(_staff(world.lead))
     response = client.post(reverse("admin:pathways_pathwayversion_changelist"), {
