@@ -127,7 +127,8 @@ class VersionForm(forms.ModelForm):
     """The version's own fields, refused if the draft changed since the page was drawn."""
 
     # Not "revision": the model's field is not editable, so a form may not name it.
-    page_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    page_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0,
+                                       max_value=2**31 - 1)
 
     class Meta:
         model = models.PathwayVersion

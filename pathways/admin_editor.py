@@ -177,9 +177,14 @@ class VersionEditorViews:
 GROWN_KINDS = {"question": NodeKind.QUESTION, "outcome": NodeKind.OUTCOME}
 
 
+# The largest id or position a form may name: beyond it no row exists, and PostgreSQL
+# would refuse the lookup itself.
+LARGEST = 2**31 - 1
+
+
 def _number(request, name: str) -> int | None:
     value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= LARGEST else None
 
 
 def _index(request, words: str) -> int:

@@ -510,6 +510,15 @@ def test_editor_edit_a_contact_step_in_place_from_the_networks_rotas(client, wor
         "revision": 1, "action": "step-edit", "index": "x", "kind": "role", "role": "a",
     })
     assert (response.status_code, _messages(response)[-1]) == (302, "No such contact step.")
+    response = client.post(_act(draft, "o-vascular"), {
+        "revision": 1, "action": "step-edit", "index": "9" * 30, "kind": "rota",
+        "rota": "9" * 30,
+    })
+    assert (response.status_code, _messages(response)[-1]) == (302, "No such contact step.")
+    response = client.post(_act(draft, "o-vascular"), {
+        "revision": 1, "action": "step-edit", "index": 0, "kind": "rota", "rota": "9" * 30,
+    })
+    assert _messages(response)[-1] == "Choose one of the network's rotas."
     assert node.steps.first().rota_id == rotas.vascular.pk
 
 
