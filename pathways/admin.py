@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.validators import MaxLengthValidator
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from pathways import models
 from pathways.admin_editor import NodeEditViews, VersionEditorViews
-from pathways.editing import draft_publish, draft_touched
+from pathways.editing import changes_since, draft_publish, draft_touched
 from pathways.errors import PathwayError
 from pathways.presentation import redact_outcome
 from pathways.publishing import (
+    CHANGE_REASON_LENGTH,
     review_state,
     version_create_draft,
     version_retire,
@@ -99,23 +104,64 @@ class PathwayAdmin(AccessAdmin):
 
 
 class NodeInline(AccessInline, admin.TabularInline):
+    """The version's nodes, listed to read: a draft's are edited in the editor (Tree),
+    where a save from a stale page is refused and a removal lists what it strands."""
+
     access_kind = Kind.DRAFT
     model = models.Node
     fields = ["key", "kind", "text", "position"]
     show_change_link = True
     extra = 0
 
-    def _editable(self, obj) -> bool:
-        return obj is None or not _is_frozen(obj)
-
     def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
+        return False
+
+
+class VersionForm(forms.ModelForm):
+    """The version's own fields, refused if the draft changed since the page was drawn."""
+
+    # Not "revision": the model's field is not editable, so a form may not name it.
+    page_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0,
+                                       max_value=2**31 - 1)
+
+    class Meta:
+        model = models.PathwayVersion
+        fields = ["root_key", "change_summary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["page_revision"].initial = self.instance.revision
+        if "change_summary" in self.fields:
+            self.fields["change_summary"].max_length = CHANGE_REASON_LENGTH
+            self.fields["change_summary"].validators.append(
+                MaxLengthValidator(CHANGE_REASON_LENGTH))
+            self.fields["change_summary"].help_text = (
+                f"What changed, in at most {CHANGE_REASON_LENGTH} characters: required to "
+                "publish, and kept in the version's history."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or not self.instance.is_draft:
+            return cleaned
+        # Locked until the admin's transaction ends, so no save slips in after this check.
+        stored = models.PathwayVersion.objects.select_for_update(of=("self",)).get(
+            pk=self.instance.pk)
+        if cleaned.get("page_revision") != stored.revision:
+            raise forms.ValidationError([
+                f"{stored} was changed since this page was loaded, so this save was not "
+                "applied. Here is what changed; reload the page and redo your change if it "
+                "still applies.",
+                *changes_since(stored, cleaned.get("page_revision") or 0),
+            ])
+        return cleaned
 
 
 @admin.register(models.PathwayVersion)
@@ -124,9 +170,10 @@ class PathwayVersionAdmin(VersionEditorViews, NodeEditViews, AccessAdmin):
     network_path = "pathway__network"
     list_display = ["__str__", "status", "published_at", "published_by", "retired_at", "pages"]
     list_filter = ["status", "pathway"]
+    form = VersionForm
     fields = [
         "pathway", "number", "status", "pages", "root_key", "change_summary", "created_by",
-        "published_by", "published_at", "retired_at", "validation",
+        "published_by", "published_at", "retired_at", "validation", "page_revision",
     ]
     inlines = [NodeInline]
     actions = ["publish", "retire"]
@@ -236,12 +283,20 @@ class ContactStepInline(NodePartInline):
 
 @admin.register(models.Node)
 class NodeAdmin(AccessAdmin):
+    """Nodes to find and read. A draft's node opens in the editor, which checks the
+    draft's revision on every save and lists what a removal strands; a published or
+    retired version's node is view-only here, as everywhere."""
+
     access_kind = Kind.DRAFT
     network_path = "version__pathway__network"
     list_display = ["key", "kind", "text", "version"]
     list_filter = ["kind", "version__pathway"]
     search_fields = ["key", "text"]
     inlines = [OptionInline, BranchInline, ContactStepInline]
+    actions = None  # no bulk delete: a removal is the editor's, one node at a time
+
+    def has_add_permission(self, request):
+        return False  # a node is added under an option or a branch, in the editor
 
     def has_change_permission(self, request, obj=None):
         frozen = obj is not None and _is_frozen(obj.version)
@@ -251,22 +306,25 @@ class NodeAdmin(AccessAdmin):
         frozen = obj is not None and _is_frozen(obj.version)
         return not frozen and super().has_delete_permission(request, obj)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        draft_touched(version=form.instance.version, user=request.user,
-                      what=f"edited “{form.instance.text}” on its admin page")
+    def _in_editor(self, request, object_id, editor_url: str):
+        """Send a draft's node to its page in the editor; ``None`` for anything else."""
+        node = self.get_object(request, unquote(object_id))
+        if node is None or not self.has_change_permission(request, node):
+            return None
+        if request.method == "POST":
+            self.message_user(request, "Nothing was saved here: a draft's steps are edited "
+                              "in the editor, which checks nobody changed them since.",
+                              messages.WARNING)
+        return redirect(editor_url, node.version_id, node.key)
 
-    def delete_model(self, request, obj):
-        version = obj.version
-        super().delete_model(request, obj)
-        draft_touched(version=version, user=request.user,
-                      what=f"removed “{obj.text}” on its admin page")
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._in_editor(request, object_id, "admin:pathways_pathwayversion_node") or \
+            super().change_view(request, object_id, form_url, extra_context)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "version":
-            field.queryset = field.queryset.filter(status=models.VersionStatus.DRAFT)
-        return field
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._in_editor(request, object_id,
+                               "admin:pathways_pathwayversion_node_remove") or \
+            super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(models.Decision)

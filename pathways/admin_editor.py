@@ -23,12 +23,19 @@ from pathways import editing
 from pathways.diff import ADDED, CHANGED, REMOVED, version_diff
 from pathways.errors import PathwayError
 from pathways.flowchart import flowchart
-from pathways.models import Node, NodeKind, PathwayVersion, VersionStatus
+from pathways.models import (
+    BranchCondition,
+    Node,
+    NodeKind,
+    PathwayVersion,
+    StepKind,
+    VersionStatus,
+)
 from pathways.outline import indented_outline
 from pathways.printing import printed_version
 from pathways.tree import load_tree
-from pathways.validation import labelled, validate_version
-from rota.models import Rota
+from pathways.validation import BRANCH_CONDITIONS, labelled, validate_version
+from rota.models import Rota, Site, Trust
 
 
 def default_comparison(version: PathwayVersion) -> PathwayVersion | None:
@@ -42,9 +49,9 @@ def default_comparison(version: PathwayVersion) -> PathwayVersion | None:
     return others.filter(number__lt=version.number).order_by("-number").first()
 
 
-def _chart_svgs(tree, summaries, title: str, highlighted=()) -> list:
+def _chart_svgs(tree, summaries, title: str, highlighted=(), links=None) -> list:
     # The SVG is built by pathways.flowchart, which escapes every text it writes.
-    chart = flowchart(tree, summaries, title=title, highlighted=highlighted)
+    chart = flowchart(tree, summaries, title=title, highlighted=highlighted, links=links)
     return [mark_safe(svg) for svg in chart.svgs]  # noqa: S308
 
 
@@ -84,19 +91,31 @@ class VersionEditorViews:
     def tree_view(self, request, object_id):
         version = self._object_in_scope(request, object_id)
         printed = printed_version(version)
+        editable = self.has_change_permission(request, version)
         problems = []
         if version.status == VersionStatus.DRAFT:
-            problems = labelled(printed.tree, validate_version(version))
+            problems = self._problems(version, tree=printed.tree,
+                                      link=lambda key: f"#node-{key}")
+        # Each box of the chart opens its node's form, for those who may edit it.
+        links = {key: reverse("admin:pathways_pathwayversion_node", args=[version.pk, key])
+                 for key in printed.tree.nodes} if editable else {}
         return self._page(
             request, version, "tree.html",
             title=f"{version}: the tree",
             rows=indented_outline(printed.tree, printed.steps),
             problems=problems,
-            svgs=_chart_svgs(printed.tree, printed.summaries, str(version)),
-            problem_keys={p.node_key for p in problems},
-            node_keys=set(printed.tree.nodes),
-            editable=self.has_change_permission(request, version),
+            svgs=_chart_svgs(printed.tree, printed.summaries, str(version), links=links),
+            problem_keys={problem.node_key for problem, _ in problems},
+            editable=editable,
         )
+
+    def _problems(self, version, *, link, tree=None) -> list[tuple]:
+        """Each problem of the draft with the address of its node (``link(key)``), if any."""
+        tree = tree if tree is not None else load_tree(version)
+        return [
+            (problem, link(problem.node_key) if problem.node_key in tree.nodes else "")
+            for problem in labelled(tree, validate_version(version))
+        ]
 
     def _diff_context(self, version, against) -> dict:
         if against is None:
@@ -133,10 +152,9 @@ class VersionEditorViews:
                 return redirect(request.path)
             messages.success(request, f"Published {version}; the previous version is retired.")
             return redirect("admin:pathways_pathwayversion_tree", version.pk)
-        printed = printed_version(version)
         return self._page(
             request, version, "publish.html", title=f"Publish {version}?",
-            problems=labelled(printed.tree, validate_version(version)),
+            problems=self._problems(version, link=lambda key: self._node_url(version, key)),
             **self._diff_context(version, default_comparison(version)),
         )
 
@@ -154,6 +172,40 @@ class VersionEditorViews:
             against = default_comparison(version)
         return self._page(request, version, "diff.html", others=others,
                           title=f"{version}: changes", **self._diff_context(version, against))
+
+
+GROWN_KINDS = {"question": NodeKind.QUESTION, "outcome": NodeKind.OUTCOME}
+
+
+# The largest id or position a form may name: beyond it no row exists, and PostgreSQL
+# would refuse the lookup itself.
+LARGEST = 2**31 - 1
+
+
+def _number(request, name: str) -> int | None:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and int(value) <= LARGEST else None
+
+
+def _index(request, words: str) -> int:
+    index = _number(request, "index")
+    if index is None:
+        raise PathwayError(f"No such {words}.", code="no_index")
+    return index
+
+
+def _step_fields(request) -> dict:
+    return {
+        "kind": request.POST.get("kind", ""), "rota_id": _number(request, "rota"),
+        "role": request.POST.get("role", ""), "label": request.POST.get("label", ""),
+        "number": request.POST.get("number", ""),
+        "instruction": request.POST.get("instruction", ""),
+    }
+
+
+def _branch_fields(request) -> dict:
+    return {"condition": request.POST.get("condition", ""),
+            "site_id": _number(request, "site"), "trust_id": _number(request, "trust")}
 
 
 def _revision(request) -> int:
@@ -204,20 +256,27 @@ class NodeEditViews:
         targets = Node.objects.filter(version=version).exclude(pk=node.pk).order_by(
             "position", "key")
         keys = {n.key for n in targets} | {node.key}
+        network_id = version.pathway.network_id
+        rotas = Rota.objects.filter(network_id=network_id).order_by("name")
         return self._page(
             request, version, "node.html",
             title=f"Edit {node.get_kind_display().lower()}: {node.text}",
             node=node, form=form, targets=targets, existing_keys=keys,
-            options=list(node.options.all()), steps=list(node.steps.all()),
-            branches=list(node.branches.all()),
-            rotas=Rota.objects.filter(network_id=version.pathway.network_id).order_by("name"),
-            roles=sorted(set(Rota.objects.filter(network_id=version.pathway.network_id)
-                             .exclude(role="").values_list("role", flat=True))),
+            options=list(node.options.all()),
+            steps=list(node.steps.select_related("rota")),
+            branches=list(node.branches.select_related("site", "trust")),
+            step_kinds=StepKind.choices,
+            conditions=[(value, label) for value, label in BranchCondition.choices
+                        if value in BRANCH_CONDITIONS.get(node.kind, ())],
+            sites=Site.objects.filter(trust__network_id=network_id).order_by("name"),
+            trusts=Trust.objects.filter(network_id=network_id).order_by("name"),
+            rotas=rotas,
+            roles=sorted(set(rotas.exclude(role="").values_list("role", flat=True))),
             act_url=reverse("admin:pathways_pathwayversion_node_act",
                             args=[version.pk, node.key]),
             remove_url=reverse("admin:pathways_pathwayversion_node_remove",
                                args=[version.pk, node.key]),
-            admin_node_url=reverse("admin:pathways_node_change", args=[node.pk]),
+            problems=self._problems(version, link=lambda key: self._node_url(version, key)),
         )
 
     def node_act_view(self, request, object_id, node_key):
@@ -248,34 +307,40 @@ class NodeEditViews:
                 editing.option_remove(**common, option_key=request.POST.get("option", ""))
                 messages.success(request, "Option removed.")
             elif action == "step-add":
-                rota = request.POST.get("rota", "")
-                editing.step_add(
-                    **common, kind=request.POST.get("kind", ""),
-                    rota_id=int(rota) if rota.isdigit() else None,
-                    role=request.POST.get("role", ""), label=request.POST.get("label", ""),
-                    number=request.POST.get("number", ""),
-                    instruction=request.POST.get("instruction", ""),
-                )
+                editing.step_add(**common, **_step_fields(request))
                 messages.success(request, "Contact step added.")
+            elif action == "step-edit":
+                editing.step_update(**common, index=_index(request, "contact step"),
+                                    **_step_fields(request))
+                messages.success(request, "Contact step saved.")
             elif action == "step-remove":
-                index = request.POST.get("index", "")
-                if not index.isdigit():
-                    raise PathwayError("No such contact step.", code="no_step")
-                editing.step_remove(**common, index=int(index))
+                editing.step_remove(**common, index=_index(request, "contact step"))
                 messages.success(request, "Contact step removed.")
             elif action in ("branch-point", "branch-question", "branch-outcome"):
-                index = request.POST.get("index", "")
-                if not index.isdigit():
-                    raise PathwayError("No such branch.", code="no_branch")
                 editing.branch_lead(
-                    **common, index=int(index),
+                    **common, index=_index(request, "branch"),
                     target_key=request.POST.get("target", "") if action == "branch-point"
                     else "",
-                    kind={"branch-question": NodeKind.QUESTION,
-                          "branch-outcome": NodeKind.OUTCOME}.get(action, ""),
+                    kind=GROWN_KINDS.get(action.removeprefix("branch-"), ""),
                     text=request.POST.get("text", ""),
                 )
                 messages.success(request, "Saved where the branch leads.")
+            elif action in ("branch-add", "branch-add-question", "branch-add-outcome"):
+                grown = GROWN_KINDS.get(action.removeprefix("branch-add-"), "")
+                editing.branch_add(
+                    **common, **_branch_fields(request),
+                    target_key="" if grown else request.POST.get("target", ""),
+                    kind=grown, text=request.POST.get("text", "") if grown else "",
+                )
+                messages.success(request, "Branch added.")
+            elif action == "branch-edit":
+                editing.branch_update(**common, index=_index(request, "branch"),
+                                      **_branch_fields(request),
+                                      target_key=request.POST.get("target", ""))
+                messages.success(request, "Branch saved.")
+            elif action == "branch-remove":
+                editing.branch_remove(**common, index=_index(request, "branch"))
+                messages.success(request, "Branch removed.")
             elif action == "point":
                 editing.option_point(**common, option_key=request.POST.get("option", ""),
                                      target_key=request.POST.get("target", ""))

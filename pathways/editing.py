@@ -16,22 +16,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from pathways.errors import FrozenError, PathwayError
 from pathways.models import (
     Branch,
+    BranchCondition,
     ContactStep,
     Node,
     NodeKind,
     Option,
     PathwayVersion,
+    StepKind,
     VersionStatus,
 )
-from pathways.publishing import _save, change_reason, version_publish
+from pathways.publishing import CHANGE_REASON_LENGTH, _save, change_reason, version_publish
 from pathways.tree import load_tree
-from pathways.validation import unreachable_if_removed
+from pathways.validation import BRANCH_CONDITIONS, KIND_WORDS, unreachable_if_removed
+from rota.models import Rota, Site, Trust
 
 # The fields a lead edits on each kind of node; nothing else is offered.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -116,6 +120,21 @@ def _quoted(text: str) -> str:
     return f"“{text[:60]}”"
 
 
+def _grown(version: PathwayVersion, *, kind: str, text: str, user, what: str) -> Node:
+    """A new question or outcome at the end of ``version``, keyed from its text."""
+    if kind not in (NodeKind.QUESTION, NodeKind.OUTCOME):
+        raise PathwayError("Add a question or an outcome here.", code="wrong_kind")
+    if not text.strip():
+        raise PathwayError("Write the new step's text.", code="no_text")
+    nodes = Node.objects.filter(version=version)
+    position = max(nodes.values_list("position", flat=True), default=0) + 1
+    return _save(
+        Node(version=version, key=generated_key(text, nodes.values_list("key", flat=True)),
+             kind=kind, text=text.strip(), position=position),
+        user=user, reason=what,
+    )
+
+
 @transaction.atomic
 def node_update(*, version: PathwayVersion, revision: int, node_key: str,
                 values: Mapping[str, object], user) -> Node:
@@ -155,20 +174,13 @@ def option_grow(*, version: PathwayVersion, revision: int, node_key: str, option
         raise PathwayError("Write the new step's text.", code="no_text")
     node = _node(version, node_key)
     option = _option(node, option_key)
-    keys = set(Node.objects.filter(version=version).values_list("key", flat=True))
-    if option.next_key in keys:
+    if Node.objects.filter(version=version, key=option.next_key).exists():
         raise PathwayError(
             f"{_quoted(option.text)} already leads to '{option.next_key}'.", code="has_target"
         )
-    position = max(Node.objects.filter(version=version).values_list("position", flat=True),
-                   default=0) + 1
     what = (f"added {NodeKind(kind).label.lower()} {_quoted(text)} under "
             f"{_quoted(option.text)} of {_quoted(node.text)}")
-    added = _save(
-        Node(version=version, key=generated_key(text, keys), kind=kind, text=text.strip(),
-             position=position),
-        user=user, reason=what,
-    )
+    added = _grown(version, kind=kind, text=text, user=user, what=what)
     option.next_key = added.key
     _save(option, user=user, reason=what)
     _bump(version, user=user, what=what)
@@ -268,14 +280,27 @@ def draft_publish(*, version: PathwayVersion, revision: int, change_summary: str
     previous version); a refusal leaves the draft as it was.
     """
     version = _draft_at(version.pk, revision)
-    summary = change_summary.strip()
-    if not summary:
-        raise PathwayError("Say what changed in this version before publishing it.",
-                           code="no_summary")
+    summary = checked_summary(change_summary)
     if version.change_summary != summary:
         version.change_summary = summary
         _save(version, user=user, reason="Change summary written for publishing")
-    return version_publish(version=version, user=user, now=now)
+    return version_publish(version=version, user=user, now=now, reason=summary)
+
+
+def checked_summary(text: str) -> str:
+    """A change summary fit to publish with: written, and short enough to be the
+    publish's history change reason."""
+    summary = " ".join(text.split())
+    if not summary:
+        raise PathwayError("Say what changed in this version before publishing it.",
+                           code="no_summary")
+    if len(summary) > CHANGE_REASON_LENGTH:
+        raise PathwayError(
+            f"Say what changed in at most {CHANGE_REASON_LENGTH} characters "
+            f"(this summary has {len(summary)}).",
+            code="long_summary",
+        )
+    return summary
 
 
 @transaction.atomic
@@ -352,37 +377,77 @@ def option_remove(*, version: PathwayVersion, revision: int, node_key: str,
     _bump(version, user=user, what=what)
 
 
-@transaction.atomic
-def step_add(*, version: PathwayVersion, revision: int, node_key: str, kind: str,
-             rota_id: int | None = None, role: str = "", label: str = "", number: str = "",
-             instruction: str = "", user) -> ContactStep:
-    """A new last contact step of outcome ``node_key``: a rota of the pathway's network,
-    a role, or a fixed contact (its number checked as a UK number)."""
-    from django.core.exceptions import ValidationError
-
-    from rota.models import Rota
-
-    version = _draft_at(version.pk, revision)
-    node = _node(version, node_key)
-    if node.kind != NodeKind.OUTCOME:
-        raise PathwayError("Only an outcome has contact steps.", code="wrong_kind")
+def _fill_step(step: ContactStep, version: PathwayVersion, *, kind: str, rota_id, role: str,
+               label: str, number: str, instruction: str) -> ContactStep:
+    """Set ``step`` to reach a rota of the pathway's network, a role, or a fixed contact
+    (its number checked as a UK number), with only the fields of that kind."""
+    if kind not in StepKind.values:
+        raise PathwayError("Choose who the step reaches: a rota, a role or a fixed contact.",
+                           code="wrong_kind")
     rota = None
-    if kind == "rota":
+    if kind == StepKind.ROTA:
         rota = Rota.objects.filter(pk=rota_id, network_id=version.pathway.network_id).first()
         if rota is None:
             raise PathwayError("Choose one of the network's rotas.", code="no_rota")
-    steps = list(ContactStep.objects.filter(node=node))
-    step = ContactStep(
-        node=node, kind=kind, rota=rota, role=role.strip() if kind == "role" else "",
-        label=label.strip() if kind == "fixed" else "",
-        number=number.strip() if kind == "fixed" else "", instruction=instruction.strip(),
-        order=max((s.order for s in steps), default=0) + 1,
-    )
+    step.kind, step.rota = kind, rota
+    step.role = role.strip() if kind == StepKind.ROLE else ""
+    step.label = label.strip() if kind == StepKind.FIXED else ""
+    step.number = number.strip() if kind == StepKind.FIXED else ""
+    step.instruction = instruction.strip()
     try:
         step.full_clean()
     except ValidationError as error:
         raise PathwayError(" ".join(error.messages), code="invalid_step") from None
+    return step
+
+
+def _outcome(version: PathwayVersion, node_key: str) -> Node:
+    node = _node(version, node_key)
+    if node.kind != NodeKind.OUTCOME:
+        raise PathwayError("Only an outcome has contact steps.", code="wrong_kind")
+    return node
+
+
+def _step(node: Node, index: int) -> ContactStep:
+    steps = list(ContactStep.objects.filter(node=node))  # in escalation order
+    if not 0 <= index < len(steps):
+        raise PathwayError("No such contact step.", code="no_step")
+    return steps[index]
+
+
+@transaction.atomic
+def step_add(*, version: PathwayVersion, revision: int, node_key: str, kind: str,
+             rota_id: int | None = None, role: str = "", label: str = "", number: str = "",
+             instruction: str = "", user) -> ContactStep:
+    """A new last contact step of outcome ``node_key`` (see :func:`_fill_step`)."""
+    version = _draft_at(version.pk, revision)
+    node = _outcome(version, node_key)
+    last = max(ContactStep.objects.filter(node=node).values_list("order", flat=True), default=0)
+    step = _fill_step(ContactStep(node=node, order=last + 1), version, kind=kind,
+                      rota_id=rota_id, role=role, label=label, number=number,
+                      instruction=instruction)
     what = f"added contact step “{step}” to {_quoted(node.text)}"
+    _save(step, user=user, reason=what)
+    _bump(version, user=user, what=what)
+    return step
+
+
+@transaction.atomic
+def step_update(*, version: PathwayVersion, revision: int, node_key: str, index: int,
+                kind: str, rota_id: int | None = None, role: str = "", label: str = "",
+                number: str = "", instruction: str = "", user) -> ContactStep:
+    """Change the ``index``-th contact step of outcome ``node_key`` in place: who it
+    reaches and its instruction; its place in the escalation order stays."""
+    version = _draft_at(version.pk, revision)
+    node = _outcome(version, node_key)
+    step = _step(node, index)
+    fields = ("kind", "rota_id", "role", "label", "number", "instruction")
+    before, was = str(step), [getattr(step, name) for name in fields]
+    _fill_step(step, version, kind=kind, rota_id=rota_id, role=role, label=label,
+               number=number, instruction=instruction)
+    if [getattr(step, name) for name in fields] == was:
+        return step
+    what = f"edited contact step “{before}” of {_quoted(node.text)}"
     _save(step, user=user, reason=what)
     _bump(version, user=user, what=what)
     return step
@@ -393,11 +458,8 @@ def step_remove(*, version: PathwayVersion, revision: int, node_key: str, index:
                 user) -> None:
     """Remove the ``index``-th contact step of outcome ``node_key`` (in escalation order)."""
     version = _draft_at(version.pk, revision)
-    node = _node(version, node_key)
-    steps = list(ContactStep.objects.filter(node=node))
-    if not 0 <= index < len(steps):
-        raise PathwayError("No such contact step.", code="no_step")
-    step = steps[index]
+    step = _step(_outcome(version, node_key), index)
+    node = step.node
     what = f"removed contact step “{step}” of {_quoted(node.text)}"
     step._change_reason = change_reason(what)
     if user is not None and getattr(user, "is_authenticated", False):
@@ -413,6 +475,109 @@ def _branch(node: Node, index: int) -> Branch:
     return branches[index]
 
 
+def _automatic(version: PathwayVersion, node_key: str) -> Node:
+    node = _node(version, node_key)
+    if node.kind not in BRANCH_CONDITIONS:
+        raise PathwayError("Only an automatic step has branches.", code="wrong_kind")
+    return node
+
+
+def _fill_branch(branch: Branch, version: PathwayVersion, *, condition: str, site_id,
+                 trust_id) -> Branch:
+    """Set ``branch``'s condition with only the fields that kind of node uses: a site or a
+    trust of the pathway's network for a site or trust branch, nothing else otherwise."""
+    kind = branch.node.kind
+    if condition not in BRANCH_CONDITIONS[kind]:
+        choices = " or ".join(
+            BranchCondition(c).label.lower() for c in BranchCondition.values
+            if c in BRANCH_CONDITIONS[kind]
+        )
+        raise PathwayError(f"A branch of this {KIND_WORDS[kind].lower()} is one of: "
+                           f"{choices}.", code="wrong_condition")
+    network_id = version.pathway.network_id
+    branch.condition, branch.site, branch.trust = condition, None, None
+    if condition == BranchCondition.SITE:
+        branch.site = Site.objects.filter(pk=site_id, trust__network_id=network_id).first()
+        if branch.site is None:
+            raise PathwayError("Choose one of the network's hospitals.", code="no_site")
+    if condition == BranchCondition.TRUST:
+        branch.trust = Trust.objects.filter(pk=trust_id, network_id=network_id).first()
+        if branch.trust is None:
+            raise PathwayError("Choose one of the network's trusts.", code="no_trust")
+    try:
+        branch.full_clean(exclude=["next_key"])
+    except ValidationError as error:
+        raise PathwayError(" ".join(error.messages), code="invalid_branch") from None
+    return branch
+
+
+def _target(version: PathwayVersion, node: Node, target_key: str) -> Node:
+    target = _node(version, target_key)
+    if target.pk == node.pk:
+        raise PathwayError("A branch cannot lead back to its own step.", code="self")
+    return target
+
+
+@transaction.atomic
+def branch_add(*, version: PathwayVersion, revision: int, node_key: str, condition: str,
+               site_id: int | None = None, trust_id: int | None = None,
+               target_key: str = "", kind: str = "", text: str = "", user) -> Branch:
+    """A new branch of automatic node ``node_key``, leading to ``target_key`` or to a new
+    question or outcome (``kind`` and ``text``) made in the same step."""
+    version = _draft_at(version.pk, revision)
+    node = _automatic(version, node_key)
+    branch = _fill_branch(Branch(node=node), version, condition=condition, site_id=site_id,
+                          trust_id=trust_id)
+    what = f"added branch “{branch.site or branch.trust or branch.get_condition_display()}”" \
+        f" to {_quoted(node.text)}"
+    if target_key:
+        target = _target(version, node, target_key)
+    else:
+        target = _grown(version, kind=kind, text=text, user=user, what=what)
+    branch.next_key = target.key
+    _save(branch, user=user, reason=what)
+    _bump(version, user=user, what=what)
+    return branch
+
+
+@transaction.atomic
+def branch_update(*, version: PathwayVersion, revision: int, node_key: str, index: int,
+                  condition: str, site_id: int | None = None, trust_id: int | None = None,
+                  target_key: str = "", user) -> Branch:
+    """Change the ``index``-th branch of an automatic node in place: its condition (and
+    site or trust) and, if ``target_key`` is given, the node it leads to."""
+    version = _draft_at(version.pk, revision)
+    node = _automatic(version, node_key)
+    branch = _branch(node, index)
+    fields = ("condition", "site_id", "trust_id", "next_key")
+    before, was = str(branch), [getattr(branch, name) for name in fields]
+    _fill_branch(branch, version, condition=condition, site_id=site_id, trust_id=trust_id)
+    if target_key:
+        branch.next_key = _target(version, node, target_key).key
+    if [getattr(branch, name) for name in fields] == was:
+        return branch
+    what = f"edited branch “{before}” of {_quoted(node.text)}"
+    _save(branch, user=user, reason=what)
+    _bump(version, user=user, what=what)
+    return branch
+
+
+@transaction.atomic
+def branch_remove(*, version: PathwayVersion, revision: int, node_key: str, index: int,
+                  user) -> None:
+    """Remove the ``index``-th branch; the node it led to stays (validation says if nothing
+    else leads there, or if the node now misses a branch it needs)."""
+    version = _draft_at(version.pk, revision)
+    node = _automatic(version, node_key)
+    branch = _branch(node, index)
+    what = f"removed branch “{branch}” of {_quoted(node.text)}"
+    branch._change_reason = change_reason(what)
+    if user is not None and getattr(user, "is_authenticated", False):
+        branch._history_user = user
+    branch.delete()
+    _bump(version, user=user, what=what)
+
+
 @transaction.atomic
 def branch_lead(*, version: PathwayVersion, revision: int, node_key: str, index: int,
                 target_key: str = "", kind: str = "", text: str = "", user) -> Branch:
@@ -422,25 +587,14 @@ def branch_lead(*, version: PathwayVersion, revision: int, node_key: str, index:
     node = _node(version, node_key)
     branch = _branch(node, index)
     if target_key:
-        target = _node(version, target_key)
-        if target.pk == node.pk:
-            raise PathwayError("A branch cannot lead back to its own step.", code="self")
+        target = _target(version, node, target_key)
         what = f"pointed branch “{branch}” of {_quoted(node.text)} at {_quoted(target.text)}"
     else:
-        if kind not in (NodeKind.QUESTION, NodeKind.OUTCOME) or not text.strip():
-            raise PathwayError("Write the new step's text.", code="no_text")
-        keys = set(Node.objects.filter(version=version).values_list("key", flat=True))
-        if branch.next_key in keys:
+        if Node.objects.filter(version=version, key=branch.next_key).exists():
             raise PathwayError(f"“{branch}” already leads to a step.", code="has_target")
-        what = (f"added {NodeKind(kind).label.lower()} {_quoted(text)} under branch "
-                f"“{branch}” of {_quoted(node.text)}")
-        position = max(Node.objects.filter(version=version).values_list("position", flat=True),
-                       default=0) + 1
-        target = _save(
-            Node(version=version, key=generated_key(text, keys), kind=kind,
-                 text=text.strip(), position=position),
-            user=user, reason=what,
-        )
+        what = (f"added {NodeKind(kind).label.lower() if kind in NodeKind.values else 'step'} "
+                f"{_quoted(text)} under branch “{branch}” of {_quoted(node.text)}")
+        target = _grown(version, kind=kind, text=text, user=user, what=what)
     branch.next_key = target.key
     _save(branch, user=user, reason=what)
     _bump(version, user=user, what=what)

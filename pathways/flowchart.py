@@ -665,20 +665,28 @@ def _attrs(values: Mapping[str, str]) -> str:
     return " ".join(f"{name}={quoteattr(str(value))}" for name, value in values.items())
 
 
+# The kinds of box that are a node of the tree (the others are markers).
+NODE_KINDS = frozenset({"question", "time_window", "referring_site", "outcome"})
+
+
 def part_svg(part: Part, *, title: str, highlighted: Iterable[str] = (),
-             ident: str = "flowchart") -> str:
+             ident: str = "flowchart", links: Mapping[str, str] | None = None) -> str:
     """One part as a standalone SVG document fragment, sized in points.
 
     ``highlighted`` node keys get a heavy outline and the word "Changed".
+    ``links`` maps node keys to addresses: each such node's box is a link there
+    (a plain ``<a href>``, so it is reached and followed with the keyboard, no
+    script needed), and the chart is a group of links rather than one image.
     """
     chart = part.layout
     marked = set(highlighted)
+    links = links or {}
     heading = title if part.total == 1 else f"{title}, part {part.number} of {part.total}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(chart.width)}pt" '
         f'height="{_fmt(chart.height)}pt" viewBox="0 0 {_fmt(chart.width)} '
-        f'{_fmt(chart.height)}" role="img" aria-labelledby="{ident}-title" '
-        f'font-family={quoteattr(FONT_FAMILY)}>',
+        f'{_fmt(chart.height)}" role="{"group" if links else "img"}" '
+        f'aria-labelledby="{ident}-title" font-family={quoteattr(FONT_FAMILY)}>',
         f'<title id="{ident}-title">{escape(heading)}: flowchart; the same pathway '
         "follows as text</title>",
     ]
@@ -712,6 +720,10 @@ def part_svg(part: Part, *, title: str, highlighted: Iterable[str] = (),
         box = item.box
         highlighted_box = box.key in marked
         left = item.x - item.width / 2
+        link = links.get(box.key) if box.kind in NODE_KINDS else None
+        if link:
+            # Named by the box's own text, as it is seen (WCAG 2.5.3).
+            out.append(f'<a href={quoteattr(link)} class="flowchart-link">')
         out.append(
             f'<g class="flowchart-node flowchart-node--{box.kind}" data-node={quoteattr(box.key)}>'
             f'<rect x="{_fmt(left)}" y="{_fmt(item.y)}" width="{_fmt(item.width)}" '
@@ -732,7 +744,7 @@ def part_svg(part: Part, *, title: str, highlighted: Iterable[str] = (),
                 f'font-size="9" font-weight="bold" text-anchor="end" fill="{HIGHLIGHT}">'
                 "Changed</text>"
             )
-        out.append("</g>")
+        out.append("</g></a>" if link else "</g>")
     out.append("</svg>")
     return "\n".join(out)
 
@@ -762,8 +774,12 @@ class Flowchart:
 
 def flowchart(tree: PlainTree, summaries: Mapping[str, Iterable[str]] | None = None, *,
               title: str = "", highlighted: Iterable[str] = (),
-              first_height: float | None = None, page: str | None = None) -> Flowchart:
-    """The chart of ``tree`` cut into A4 parts (orientation chosen by its width, or ``page``)."""
+              first_height: float | None = None, page: str | None = None,
+              links: Mapping[str, str] | None = None) -> Flowchart:
+    """The chart of ``tree`` cut into A4 parts (orientation chosen by its width, or ``page``).
+
+    ``links``: node keys to addresses, making those boxes links (see :func:`part_svg`).
+    """
     boxes = chart_nodes(tree, summaries)
     root = tree.root_key if tree.root_key in boxes else next(iter(boxes), "")
     if not boxes:
@@ -778,7 +794,7 @@ def flowchart(tree: PlainTree, summaries: Mapping[str, Iterable[str]] | None = N
     marked = tuple(highlighted)
     svgs = tuple(
         part_svg(part, title=title or tree.pathway_title, highlighted=marked,
-                 ident=f"flowchart-{part.number}")
+                 ident=f"flowchart-{part.number}", links=links)
         for part in parts
     )
     return Flowchart(chosen, tuple(parts), svgs)

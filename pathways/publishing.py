@@ -105,8 +105,11 @@ def version_create_draft(*, pathway: Pathway, user, change_summary: str = "") ->
 
 
 @transaction.atomic
-def version_publish(*, version: PathwayVersion, user, now: datetime) -> PathwayVersion:
+def version_publish(*, version: PathwayVersion, user, now: datetime,
+                    reason: str = "Published") -> PathwayVersion:
     """Publish a valid draft at ``now``, retiring the published version in the same transaction.
+
+    ``reason`` is the publish's history change reason (the editor gives the change summary).
 
     Raises :class:`PublishingError` (``problems`` set) if the draft does not validate,
     or if ``version`` is not a draft (any more).
@@ -144,7 +147,7 @@ def version_publish(*, version: PathwayVersion, user, now: datetime) -> PathwayV
     current.status = VersionStatus.PUBLISHED
     current.published_by = _acting(user)
     current.published_at = now
-    _save(current, user=user, reason="Published", status_transition=True)
+    _save(current, user=user, reason=reason, status_transition=True)
     logger.info("version published", extra={
         "pathway": current.pathway.slug, "version": current.number,
         "retired": previous.number if previous else None, "user_id": getattr(user, "pk", None),

@@ -75,7 +75,7 @@ def test_editor_tree_lists_every_problem_with_a_link_to_its_node(client, world, 
     client.force_login(_staff(world.lead))
     response = client.get(_tree(draft))
     problems = response.context["problems"]
-    assert [p.node_key for p in problems] == ["bleeding", "o-vascular"]
+    assert [p.node_key for p, _ in problems] == ["bleeding", "o-vascular"]
     body = response.content.decode()
     assert '<a href="#node-bleeding">' in body
     assert 'id="node-bleeding"' in body
@@ -335,20 +335,60 @@ def test_editor_publish_of_a_published_version_is_refused(client, world, publish
 # --- Around the editor ---------------------------------------------------------------------
 
 
-def test_editor_edit_on_the_nodes_admin_page_makes_editor_pages_stale(client, world, draft):
+def test_editor_a_drafts_node_admin_pages_open_the_editor_and_save_nothing(client, world,
+                                                                          draft):
+    """The row-by-row node pages cannot overwrite an editor's save: they send leads to it.
+
+    Controls H-15.
+    """
+    client.force_login(_staff(world.lead))
+    node = Node.objects.get(version=draft, key="bleeding")
+    change = reverse("admin:pathways_node_change", args=[node.pk])
+    assert client.get(change)["Location"] == _node(draft, "bleeding")
+    response = client.post(change, {"key": "bleeding", "text": "Reworded row by row",
+                                    "_save": "Save"})
+    assert response["Location"] == _node(draft, "bleeding")
+    assert "Nothing was saved here" in _messages(response)[0]
+    delete = reverse("admin:pathways_node_delete", args=[node.pk])
+    assert client.post(delete, {"post": "yes"})["Location"] == _remove(draft, "bleeding")
+    assert client.get(reverse("admin:pathways_node_add")).status_code == 403
+    changelist = client.get(reverse("admin:pathways_node_changelist"))
+    assert 'name="action"' not in changelist.content.decode()  # no bulk delete
+    node.refresh_from_db()
+    draft.refresh_from_db()
+    assert (node.text, draft.revision) == ("Is there active bleeding on CT?", 0)
+
+
+def test_editor_version_page_refuses_a_stale_save_saying_who_changed_what(client, world,
+                                                                         draft):
+    """Controls H-15."""
     from tests.security.test_matrix import _form_data
 
     client.force_login(_staff(world.lead))
-    node = Node.objects.get(version=draft, key="bleeding")
-    url = reverse("admin:pathways_node_change", args=[node.pk])
+    url = reverse("admin:pathways_pathwayversion_change", args=[draft.pk])
     data = _form_data(client.get(url).content.decode())
-    data["text"] = ["Reworded row by row"]
-    data["_save"] = ["Save"]
+    assert data["page_revision"] == ["0"]
+    assert "nodes-0-text" not in data  # the nodes are listed to read, edited in the editor
+    editing.node_update(version=draft, revision=0, node_key="o-ir",
+                        values={"text": "IR consultant, now"}, user=world.admin)
+    data.update({"change_summary": ["Stale summary"], "_save": ["Save"]})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "was changed since this page was loaded" in errors
+    assert "admin at " in errors and "edited text of “IR consultant, now”" in errors
+    draft.refresh_from_db()
+    assert (draft.change_summary, draft.revision) == ("", 1)
+    # Drawn again, the page saves, and the editor's open pages become stale in turn.
+    data = _form_data(client.get(url).content.decode())
+    data.update({"change_summary": ["Reworded the IR outcome"], "_save": ["Save"]})
     assert client.post(url, data).status_code == 302
     draft.refresh_from_db()
-    assert draft.revision == 1
-    response = client.post(_node(draft, "o-ir"), {"revision": 0, "text": "Stale"})
-    assert _messages(response)[-1].endswith("edited “Reworded row by row” on its admin page")
+    assert (draft.change_summary, draft.revision) == ("Reworded the IR outcome", 2)
+    data = _form_data(client.get(url).content.decode())
+    data.update({"change_summary": ["x" * 101], "_save": ["Save"]})
+    response = client.post(url, data)
+    assert "at most 100 characters" in str(response.context["adminform"].form.errors)
 
 
 def test_pathway_list_flags_review_due_and_past(client, world, published):
@@ -430,8 +470,214 @@ def test_editor_version_history_says_who_changed_what(client, world, draft):
 def test_editor_point_a_branch_in_place(client, world, draft):
     client.force_login(_staff(world.lead))
     page = client.get(_node(draft, "when"))
-    assert 'id="branch-target-2"' in page.content.decode()
+    assert 'id="branch-2-target"' in page.content.decode()
     client.post(_act(draft, "when"), {"revision": 0, "action": "branch-point", "index": 0,
                                       "target": "o-ir"})
     assert Node.objects.get(version=draft, key="when").branches.get(
         condition="in_hours").next_key == "o-ir"
+
+
+# --- Contact steps and branches in place -------------------------------------------------
+
+
+def test_editor_edit_a_contact_step_in_place_from_the_networks_rotas(client, world, draft,
+                                                                   rotas):
+    from tests.factories import RotaFactory
+
+    elsewhere = RotaFactory(network=world.other_network, slug="elsewhere-rota",
+                            name="Elsewhere IR")
+    client.force_login(_staff(world.lead))
+    page = client.get(_node(draft, "o-vascular"))
+    body = page.content.decode()
+    assert f'<option value="{rotas.vascular.pk}" selected>' in body  # step 1, as it is
+    assert "Elsewhere IR" not in body  # only the network's rotas are offered
+    assert 'id="step-2-label" maxlength="200" value="Royal Preston switchboard"' in body
+    response = client.post(_act(draft, "o-vascular"), {
+        "revision": 0, "action": "step-edit", "index": 1, "kind": "rota",
+        "rota": rotas.night.pk, "role": "", "label": "", "number": "",
+        "instruction": "Then the IR rota",
+    })
+    assert _messages(response)[-1:] == ["Contact step saved."]
+    node = Node.objects.get(version=draft, key="o-vascular")
+    assert [(s.rota_id, s.instruction) for s in node.steps.all()] == [
+        (rotas.vascular.pk, "Vascular first"), (rotas.night.pk, "Then the IR rota")]
+    response = client.post(_act(draft, "o-vascular"), {
+        "revision": 1, "action": "step-edit", "index": 0, "kind": "rota",
+        "rota": elsewhere.pk, "instruction": "",
+    })
+    assert _messages(response)[-1:] == ["Choose one of the network's rotas."]
+    response = client.post(_act(draft, "o-vascular"), {
+        "revision": 1, "action": "step-edit", "index": "x", "kind": "role", "role": "a",
+    })
+    assert (response.status_code, _messages(response)[-1]) == (302, "No such contact step.")
+    response = client.post(_act(draft, "o-vascular"), {
+        "revision": 1, "action": "step-edit", "index": "9" * 30, "kind": "rota",
+        "rota": "9" * 30,
+    })
+    assert (response.status_code, _messages(response)[-1]) == (302, "No such contact step.")
+    response = client.post(_act(draft, "o-vascular"), {
+        "revision": 1, "action": "step-edit", "index": 0, "kind": "rota", "rota": "9" * 30,
+    })
+    assert _messages(response)[-1] == "Choose one of the network's rotas."
+    assert node.steps.first().rota_id == rotas.vascular.pk
+
+
+def test_editor_stale_contact_step_edit_is_refused_with_who_changed_what(client, world,
+                                                                        draft):
+    """Controls H-15."""
+    editing.part_move(version=draft, revision=0, node_key="o-vascular", part="steps",
+                      index=0, offset=1, user=world.admin)
+    client.force_login(_staff(world.lead))
+    response = client.post(_act(draft, "o-vascular"), {
+        "revision": 0, "action": "step-edit", "index": 0, "kind": "role",
+        "role": "ir-consultant", "instruction": "",
+    })
+    shown = _messages(response)
+    assert shown[0].startswith("Vascular test v2 was changed since this page was loaded")
+    assert shown[1].startswith("admin at ") and "moved contact step" in shown[1]
+    assert [s.kind for s in Node.objects.get(version=draft, key="o-vascular").steps.all()] == [
+        "fixed", "rota"]
+
+
+def test_editor_branch_forms_offer_only_what_their_kind_uses(client, world, draft):
+    client.force_login(_staff(world.lead))
+    when = client.get(_node(draft, "when"))
+    assert [value for value, _ in when.context["conditions"]] == ["in_hours", "out_of_hours"]
+    body = when.content.decode()
+    assert 'name="site"' not in body and 'name="trust"' not in body
+    assert 'name="key"' not in body and 'name="next_key"' not in body
+    where = client.get(_node(draft, "where"))
+    assert [value for value, _ in where.context["conditions"]] == ["site", "trust", "default"]
+    assert "Elsewhere General" not in where.content.decode()  # another network's site
+    assert client.get(_node(draft, "bleeding")).context["conditions"] == []
+
+
+def test_editor_add_edit_and_remove_a_branch_in_place(client, world, draft):
+    client.force_login(_staff(world.lead))
+    act = _act(draft, "where")
+    response = client.post(act, {"revision": 0, "action": "branch-add", "condition": "site",
+                                 "site": world.blackburn.pk, "trust": "",
+                                 "target": "o-vascular", "text": ""})
+    assert _messages(response)[-1:] == ["Branch added."]
+    response = client.post(act, {"revision": 1, "action": "branch-add-outcome",
+                                 "condition": "trust", "site": "", "trust": world.trust_b.pk,
+                                 "target": "", "text": "Call East Lancashire IR"})
+    assert _messages(response)[-1:] == ["Branch added."]
+    where = Node.objects.get(version=draft, key="where")
+    # In the model's order: default, site (Chorley), site (Blackburn), trust.
+    assert [b.next_key for b in where.branches.all()] == [
+        "o-ir", "o-transfer", "o-vascular", "call-east-lancashire-ir"]
+    response = client.post(act, {"revision": 2, "action": "branch-edit", "index": 2,
+                                 "condition": "site", "site": world.preston.pk,
+                                 "target": "o-ir"})
+    assert _messages(response)[-1:] == ["Branch saved."]
+    assert where.branches.get(site=world.preston).next_key == "o-ir"
+    response = client.post(act, {"revision": 3, "action": "branch-remove", "index": 2})
+    assert _messages(response)[-1:] == ["Branch removed."]
+    assert not where.branches.filter(site=world.preston).exists()
+    response = client.post(act, {"revision": 4, "action": "branch-add", "condition": "default",
+                                 "target": "o-vascular"})
+    assert _messages(response)[-1:] == ["This node already has a branch for this condition."]
+    response = client.post(_act(draft, "when"), {"revision": 4, "action": "branch-add",
+                                                 "condition": "trust",
+                                                 "trust": world.trust_a.pk,
+                                                 "target": "o-ir"})
+    assert _messages(response)[-1] == (
+        "A branch of this in hours / out of hours step is one of: in hours or out of hours.")
+    draft.refresh_from_db()
+    assert draft.revision == 4
+
+
+# --- The flowchart and the validation panel ----------------------------------------------
+
+
+def test_editor_flowchart_boxes_open_their_nodes_form(client, world, published, draft):
+    client.force_login(_staff(world.lead))
+    body = client.get(_tree(draft)).content.decode()
+    for key in ("when", "bleeding", "o-ir"):
+        assert f'<a href="{_node(draft, key)}" class="flowchart-link">' in body
+    assert 'role="group"' in body  # a chart of links, not one image
+    _, v1 = published
+    frozen = client.get(_tree(v1)).content.decode()
+    assert "flowchart-link" not in frozen and 'role="img"' in frozen
+
+
+def test_editor_validation_panel_on_every_node_page_is_current_after_a_save(client, world,
+                                                                           draft):
+    client.force_login(_staff(world.lead))
+    assert "No problems: ready to publish." in client.get(_node(draft, "bleeding")).content.decode()
+    response = client.post(_remove(draft, "o-vascular"), {"revision": 0}, follow=True)
+    problems = response.context["problems"]
+    assert [(p.node_key, url) for p, url in problems] == [("bleeding", "#node-bleeding")]
+    page = client.get(_node(draft, "o-ir"))
+    assert [(p.node_key, url) for p, url in page.context["problems"]] == [
+        ("bleeding", _node(draft, "bleeding"))]
+    assert f'<a href="{_node(draft, "bleeding")}">Question' in page.content.decode()
+    client.post(_act(draft, "bleeding"), {"revision": 1, "action": "point", "option": "no",
+                                          "target": "o-ir"})
+    assert client.get(_node(draft, "o-ir")).context["problems"] == []
+
+
+# --- Published and retired versions, on every path ---------------------------------------
+
+
+def test_editor_published_version_refuses_the_in_place_actions(client, world, published):
+    """Controls H-15."""
+    _, version = published
+    client.force_login(_staff(world.lead))
+    for key, data in (
+        ("o-ir", {"action": "step-edit", "index": 0, "kind": "role", "role": "x"}),
+        ("o-ir", {"action": "step-add", "kind": "role", "role": "vascular-surgeon"}),
+        ("where", {"action": "branch-add", "condition": "default", "target": "o-ir"}),
+        ("where", {"action": "branch-edit", "index": 0, "condition": "default",
+                   "target": "o-vascular"}),
+        ("where", {"action": "branch-remove", "index": 0}),
+    ):
+        assert client.post(_act(version, key), {"revision": 0, **data}).status_code == 403
+    assert client.post(_publish(version), {"revision": 0,
+                                           "change_summary": "Again"}).status_code == 403
+    version.refresh_from_db()
+    assert (version.status, version.revision) == ("published", 0)
+
+
+def test_admin_bulk_delete_of_published_versions_and_their_nodes_is_refused(client, world,
+                                                                            published):
+    """Controls H-15."""
+    _, version = published
+    client.force_login(_staff(world.lead))
+    response = client.post(reverse("admin:pathways_pathwayversion_changelist"), {
+        "action": "delete_selected", "_selected_action": [version.pk], "post": "yes"})
+    assert response.status_code in (302, 403)
+    node = Node.objects.get(version=version, key="o-ir")
+    assert client.post(reverse("admin:pathways_node_delete", args=[node.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:pathways_node_change", args=[node.pk]),
+                       {"text": "Changed"}).status_code == 403
+    version.refresh_from_db()
+    assert Node.objects.filter(version=version).count() == 6
+    assert version.status == "published"
+
+
+def test_editor_publish_summary_must_fit_the_history(client, world, published, draft):
+    client.force_login(_staff(world.lead))
+    assert 'maxlength="100"' in client.get(_publish(draft)).content.decode()
+    response = client.post(_publish(draft), {"revision": 0, "change_summary": "x" * 101})
+    assert _messages(response)[-1:] == [
+        "Say what changed in at most 100 characters (this summary has 101)."]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_admin_publish_action_refuses_a_summary_too_long_for_the_history(client, world,
+                                                                         draft):
+    from pathways.models import PathwayVersion
+
+    # A summary written before the rule, straight into the row.
+    PathwayVersion.objects.filter(pk=draft.pk).update(change_summary="x" * 150)
+    client.force_login(_staff(world.lead))
+    response = client.post(reverse("admin:pathways_pathwayversion_changelist"),
+                           {"action": "publish", "_selected_action": [draft.pk]})
+    assert _messages(response)[-1:] == [
+        "Say what changed in at most 100 characters (this summary has 150)."]
+    draft.refresh_from_db()
+    assert draft.status == "draft"

@@ -4,7 +4,7 @@ import pytest
 
 from pathways import editing
 from pathways.errors import FrozenError, PathwayError
-from pathways.models import ContactStep, Node, Option
+from pathways.models import Branch, ContactStep, Node, Option, PathwayVersion
 from pathways.publishing import version_create_draft
 from pathways.tree import PlainNode, PlainTree
 from pathways.validation import unreachable_if_removed, validate_version
@@ -78,6 +78,18 @@ def test_published_version_refuses_every_edit(world, published):
         lambda: editing.option_grow(version=version, revision=0, node_key="bleeding",
                                     option_key="yes", kind="outcome", text="x",
                                     user=world.lead),
+        lambda: editing.step_update(version=version, revision=0, node_key="o-ir", index=0,
+                                    kind="role", role="vascular-surgeon", user=world.lead),
+        lambda: editing.branch_add(version=version, revision=0, node_key="where",
+                                   condition="trust", trust_id=world.trust_b.pk,
+                                   target_key="o-ir", user=world.lead),
+        lambda: editing.branch_update(version=version, revision=0, node_key="where",
+                                      index=1, condition="site", site_id=world.blackburn.pk,
+                                      user=world.lead),
+        lambda: editing.branch_remove(version=version, revision=0, node_key="where",
+                                      index=0, user=world.lead),
+        lambda: editing.draft_publish(version=version, revision=0, change_summary="Again",
+                                      user=world.lead, now=version.published_at),
     ]
     for call in calls:
         with pytest.raises(FrozenError):
@@ -221,3 +233,158 @@ def test_branch_lead_points_or_grows_a_branch(world, draft):
                         kind="outcome", text="Transfer to Preston", user=world.lead)
     assert Node.objects.get(version=draft, key="where").branches.get(
         condition="site").next_key == "transfer-to-preston"
+
+
+def test_step_update_changes_a_step_in_place_keeping_its_place(world, draft, rotas):
+    editing.step_update(version=draft, revision=0, node_key="o-vascular", index=1,
+                        kind="rota", rota_id=rotas.night.pk, instruction="Then the IR rota",
+                        user=world.lead)
+    steps = ContactStep.objects.filter(node__version=draft, node__key="o-vascular")
+    assert [(s.order, s.kind, s.rota_id, s.label, s.number, s.instruction) for s in steps] == [
+        (1, "rota", rotas.vascular.pk, "", "", "Vascular first"),
+        (2, "rota", rotas.night.pk, "", "", "Then the IR rota"),
+    ]
+    draft.refresh_from_db()
+    assert draft.revision == 1
+    assert draft.history.first().history_change_reason == (
+        "edited contact step “2. Royal Preston switchboard 01772 716565” of “Vascular surgeon”")
+    # The same values again change nothing and keep the revision.
+    editing.step_update(version=draft, revision=1, node_key="o-vascular", index=1,
+                        kind="rota", rota_id=rotas.night.pk, instruction="Then the IR rota",
+                        user=world.lead)
+    draft.refresh_from_db()
+    assert draft.revision == 1
+
+
+def test_step_update_refuses_another_networks_rota_a_stale_page_and_no_such_step(world, draft):
+    from tests.factories import RotaFactory
+
+    elsewhere = RotaFactory(network=world.other_network, slug="elsewhere-rota")
+    cases = [
+        ({"revision": 0, "index": 0, "kind": "rota", "rota_id": elsewhere.pk}, "no_rota"),
+        ({"revision": 0, "index": 5, "kind": "role", "role": "ir-consultant"}, "no_step"),
+        ({"revision": 0, "index": 0, "kind": "pager"}, "wrong_kind"),
+        ({"revision": 0, "index": 0, "kind": "fixed", "label": "", "number": "01772716565"},
+         "invalid_step"),
+    ]
+    for fields, code in cases:
+        with pytest.raises(PathwayError) as refused:
+            editing.step_update(version=draft, node_key="o-ir", user=world.lead, **fields)
+        assert refused.value.code == code
+    editing.node_update(version=draft, revision=0, node_key="o-ir",
+                        values={"text": "IR now"}, user=world.lead)
+    with pytest.raises(editing.StaleEditError) as refused:
+        editing.step_update(version=draft, revision=0, node_key="o-ir", index=0,
+                            kind="role", role="vascular-surgeon", user=world.lead)
+    assert refused.value.changes[0].endswith("edited text of “IR now”")
+    assert ContactStep.objects.get(node__version=draft, node__key="o-ir").role == (
+        "ir-consultant")
+
+
+def test_branch_add_to_an_existing_or_a_new_step(world, draft):
+    editing.branch_add(version=draft, revision=0, node_key="where", condition="site",
+                       site_id=world.blackburn.pk, target_key="o-vascular", user=world.lead)
+    editing.branch_add(version=draft, revision=1, node_key="where", condition="trust",
+                       trust_id=world.trust_a.pk, kind="outcome",
+                       text="Discuss with Lancashire Teaching", user=world.lead)
+    where = Node.objects.get(version=draft, key="where")
+    assert sorted((b.condition, b.site_id, b.trust_id, b.next_key)
+                  for b in where.branches.all()) == sorted([
+        ("default", None, None, "o-ir"),
+        ("site", world.chorley.pk, None, "o-transfer"),
+        ("site", world.blackburn.pk, None, "o-vascular"),
+        ("trust", None, world.trust_a.pk, "discuss-with-lancashire-teaching"),
+    ])
+    assert Node.objects.get(version=draft, key="discuss-with-lancashire-teaching").kind == (
+        "outcome")
+    draft.refresh_from_db()
+    assert draft.revision == 2
+
+
+@pytest.mark.parametrize(("node_key", "fields", "code"), [
+    # A time-window step branches on the hours only; a referring-site step on sites only.
+    ("when", {"condition": "site", "site_id": "chorley"}, "wrong_condition"),
+    ("where", {"condition": "in_hours"}, "wrong_condition"),
+    ("where", {"condition": "site", "site_id": "elsewhere"}, "no_site"),
+    ("where", {"condition": "site"}, "no_site"),
+    ("where", {"condition": "trust", "trust_id": "other"}, "no_trust"),
+    ("where", {"condition": "default"}, "invalid_branch"),  # already has one
+    ("where", {"condition": "site", "site_id": "chorley"}, "invalid_branch"),
+    ("when", {"condition": "in_hours"}, "invalid_branch"),
+    ("bleeding", {"condition": "in_hours"}, "wrong_kind"),
+])
+def test_branch_add_refuses_what_its_node_does_not_use(world, draft, node_key, fields, code):
+    from rota.models import Site, Trust
+
+    ids = {"chorley": world.chorley.pk,
+           "elsewhere": Site.objects.get(ods_code="RZZ01").pk,
+           "other": Trust.objects.get(ods_code="RZZ").pk}
+    fields = {name: ids.get(value, value) for name, value in fields.items()}
+    before = Branch.objects.filter(node__version=draft).count()
+    with pytest.raises(PathwayError) as refused:
+        editing.branch_add(version=draft, revision=0, node_key=node_key, target_key="o-ir",
+                           user=world.lead, **fields)
+    assert refused.value.code == code
+    assert refused.value.message
+    assert Branch.objects.filter(node__version=draft).count() == before
+    assert PathwayVersion.objects.get(pk=draft.pk).revision == 0
+
+
+def test_branch_add_to_a_new_step_refused_leaves_no_stray_node(world, draft):
+    nodes = _keys(draft)
+    with pytest.raises(PathwayError):
+        editing.branch_add(version=draft, revision=0, node_key="where", condition="default",
+                           kind="outcome", text="A second default", user=world.lead)
+    with pytest.raises(PathwayError) as refused:
+        editing.branch_add(version=draft, revision=0, node_key="where", condition="site",
+                           site_id=world.blackburn.pk, user=world.lead)
+    assert refused.value.code == "wrong_kind"  # neither a target nor a new step
+    assert _keys(draft) == nodes
+
+
+def test_branch_update_changes_condition_and_target_then_remove(world, draft):
+    # The referring-site node's branches in the model's order: default, then site.
+    editing.branch_update(version=draft, revision=0, node_key="where", index=1,
+                          condition="trust", trust_id=world.trust_b.pk,
+                          target_key="o-vascular", user=world.lead)
+    branch = Branch.objects.get(node__version=draft, node__key="where", condition="trust")
+    assert (branch.site_id, branch.trust_id, branch.next_key) == (
+        None, world.trust_b.pk, "o-vascular")
+    draft.refresh_from_db()
+    assert draft.history.first().history_change_reason == (
+        "edited branch “Chorley and South Ribble Hospital → o-transfer” of “Referring site”")
+    with pytest.raises(PathwayError) as refused:
+        editing.branch_update(version=draft, revision=1, node_key="where", index=1,
+                              condition="trust", trust_id=world.trust_b.pk,
+                              target_key="where", user=world.lead)
+    assert refused.value.code == "self"
+    editing.branch_remove(version=draft, revision=1, node_key="where", index=1,
+                          user=world.lead)
+    assert [b.condition for b in Branch.objects.filter(node__version=draft,
+                                                         node__key="where")] == ["default"]
+    # The outcome it led to is now reached by nothing: validation says so.
+    assert any(p.node_key == "o-transfer" for p in validate_version(draft))
+
+
+def test_draft_publish_requires_a_summary_that_fits_the_history(world, draft):
+    from pathways.publishing import CHANGE_REASON_LENGTH
+
+    for summary, code in (("  ", "no_summary"), ("x" * (CHANGE_REASON_LENGTH + 1),
+                                                  "long_summary")):
+        with pytest.raises(PathwayError) as refused:
+            editing.draft_publish(version=draft, revision=0, change_summary=summary,
+                                  user=world.lead, now=_now())
+        assert refused.value.code == code
+    assert PathwayVersion.objects.get(pk=draft.pk).status == "draft"
+    summary = "y" * CHANGE_REASON_LENGTH
+    editing.draft_publish(version=draft, revision=0, change_summary=summary,
+                          user=world.lead, now=_now())
+    draft.refresh_from_db()
+    assert (draft.status, draft.change_summary) == ("published", summary)
+    assert draft.history.first().history_change_reason == summary
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()

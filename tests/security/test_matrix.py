@@ -94,6 +94,8 @@ READS_DECISIONS = (
 class AdminCase:
     kind: str
     edit: tuple[str, object] | None = None  # (field, new value) for the change POST
+    # A draft's row is edited in the leads' editor: its change page sends there, saving nothing.
+    opens_editor: bool = False
 
 
 ADMIN_CASES: dict[type, AdminCase] = {
@@ -116,7 +118,7 @@ ADMIN_CASES: dict[type, AdminCase] = {
     FeedToken: AdminCase("secret"),
     Pathway: AdminCase("pathway", ("title", "Renamed pathway")),
     PathwayVersion: AdminCase("draft", ("change_summary", "Renamed summary")),
-    Node: AdminCase("draft", ("text", "Renamed question")),
+    Node: AdminCase("draft", ("text", "Renamed question"), opens_editor=True),
     Decision: AdminCase("decision"),
     User: AdminCase("django"),
     Group: AdminCase("django"),
@@ -606,6 +608,9 @@ def test_matrix_admin(matrix, model):
             before = _snapshot(row)
             for view, args in (("change", ()), ("history", ())):
                 page = client.get(_admin_url(row, view, *args))
+                if view == "change" and case.opens_editor and reads:
+                    assert page["Location"] == _editor_url(row), (who, model.__name__)
+                    continue
                 assert (page.status_code == 200) == reads or (
                     view == "history" and not hasattr(model, "history") and _refused(page)
                 ), (who, view, model.__name__, page.status_code)
@@ -623,11 +628,29 @@ def test_matrix_admin(matrix, model):
     _post_changes(matrix, model, case, changers)
 
 
+def _editor_url(node) -> str:
+    from django.urls import reverse
+
+    return reverse("admin:pathways_pathwayversion_node", args=[node.version_id, node.key])
+
+
 def _post_changes(matrix, model, case, changers):
     if case.edit is None:
         return
     field, value = case.edit
     for network, row in enumerate((matrix.lsc[model], matrix.other[model])):
+        if case.opens_editor:
+            # The editor's own pages are in ADMIN_VIEW_CASES; here, nothing is saved.
+            for who in USERS:
+                before = _snapshot(row)
+                response = client_as(matrix, who).post(_admin_url(row, "change"),
+                                                       {field: "Posted here", "_save": "Save"})
+                if who in changers[network]:
+                    assert response["Location"] == _editor_url(row), (who, model.__name__)
+                else:
+                    assert _refused(response), (who, model.__name__, response.status_code)
+                assert _snapshot(row) == before, (who, model.__name__, "saved past the editor")
+            continue
         admin_client = client_as(matrix, "admin")
         page = admin_client.get(_admin_url(row, "change"))
         assert page.status_code == 200, (model.__name__, page.status_code)
