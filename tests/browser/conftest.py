@@ -50,6 +50,18 @@ def browser():
         chromium.close()
 
 
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture
+def readme_picture(tmp_path):
+    """Where a test saves a picture the README shows: ``docs/`` only when
+    ``REFRESH_README_PICTURES=1`` (look at it before committing), else a
+    temporary folder, so that a test run leaves the tracked files alone."""
+    folder = DOCS if os.environ.get("REFRESH_README_PICTURES") == "1" else tmp_path
+    return lambda name: folder / name
+
+
 def _csp_errors(page) -> list[str]:
     """Console errors the Content Security Policy raises, collected as the page runs."""
     errors: list[str] = []
