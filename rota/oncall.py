@@ -469,6 +469,23 @@ def answer_at(
     )
 
 
+def is_settled(answer: OnCallAnswer) -> bool:
+    """Whether a wider window would give the same answer.
+
+    It would when every instant the answer reports (since, until, who is next,
+    through its divert and fallback answers) lies inside its window: the spans
+    it reads are then whole, not cut by the window's edges. An answer whose
+    ``since``, ``until`` or next start is None is not settled.
+    """
+    answers = [answer]
+    while answers:
+        current = answers.pop()
+        if current.since is None or current.until is None or current.next_from is None:
+            return False
+        answers.extend(a for a in (current.divert_answer, current.fallback) if a is not None)
+    return True
+
+
 def rotas_for_role(
     schedule: Schedule, *, network_id: int, role: str, site_id: int, at: datetime
 ) -> list[RotaInfo]:
@@ -622,6 +639,17 @@ def who_answers_rota(schedule: Schedule, *, rota_id: int, at: datetime) -> RoleA
     at = at.astimezone(UTC)
     rota = schedule.rotas[rota_id]
     return _role_answer(schedule, lambda instant: rota, at, [])
+
+
+def is_role_settled(role: RoleAnswer) -> bool:
+    """As :func:`is_settled`, for who answers a role: both spells end inside the
+    window, and the answers they report are settled."""
+    if role.then is None:
+        return False
+    return all(
+        spell.until is not None and (spell.answer is None or is_settled(spell.answer))
+        for spell in (role.now, role.then)
+    )
 
 
 def network_hub(schedule: Schedule, network_id: int) -> SiteInfo | None:
