@@ -146,8 +146,21 @@ class Schedule:
     leave: list[LeaveItem] = field(default_factory=list)
     diverts: list[DivertItem] = field(default_factory=list)
     notes: list[NoteItem] = field(default_factory=list)
-    # Read-only once loaded: each rota's answer spans are worked out once per schedule.
-    _spans: dict[int, list] = field(default_factory=dict, repr=False, compare=False)
+    # Read-only once loaded: each rota's answer spans are worked out once per
+    # schedule, and its items found once.
+    _spans: dict[int, list] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_rota: dict[str, dict] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def items_of(self, kind: str, rota_id: int) -> list:
+        """The schedule's ``kind`` items (shifts, covers, diverts) of one rota."""
+        if kind not in self._by_rota:
+            grouped = defaultdict(list)
+            for item in getattr(self, kind):
+                grouped[item.rota_id].append(item)
+            self._by_rota[kind] = grouped
+        return self._by_rota[kind].get(rota_id, [])
 
     def rota_by_slug(self, slug: str) -> RotaInfo | None:
         return next((r for r in self.rotas.values() if r.slug == slug), None)
@@ -288,11 +301,11 @@ def resolve_timeline(
         return []
     rota = schedule.rotas[rota_id]
 
-    def overlapping(items):
-        return [i for i in items if i.rota_id == rota_id and i.start < end and i.end > start]
+    def overlapping(kind):
+        return [i for i in schedule.items_of(kind, rota_id) if i.start < end and i.end > start]
 
-    shifts, covers = overlapping(schedule.shifts), overlapping(schedule.covers)
-    diverts = overlapping(schedule.diverts)
+    shifts, covers = overlapping("shifts"), overlapping("covers")
+    diverts = overlapping("diverts")
     people = {s.clinician_id for s in shifts} | {c.covering_id for c in covers}
     leave = [
         item for item in schedule.leave

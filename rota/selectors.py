@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import F, IntegerField, Q, Value
 
 from rota.bounds import LONGEST_COVER, LONGEST_LEAVE, LONGEST_NOTE, LONGEST_SHIFT, longest_stored
 from rota.calendars import NetworkCalendar
 from rota.models import (
     Clinician,
+    ClosureDate,
     Cover,
     Divert,
     Leave,
@@ -52,6 +54,8 @@ from rota.oncall import (
 SITE_FIELDS = ("id", "name", "short_name", "switchboard", "trust_id")
 ROTA_FIELDS = ("id", "slug", "name", "role", "network_id", "based_at_id", "required_coverage",
                "fallback_id", "ask_for", *(f"based_at__{f}" for f in SITE_FIELDS))
+CALENDAR_FIELDS = ("network__nation", "network__working_day_start", "network__working_day_end",
+                   "network__working_weekdays")
 
 
 def _overlapping(start: datetime, end: datetime, longest: timedelta | None = None) -> Q:
@@ -69,118 +73,137 @@ def _overlapping(start: datetime, end: datetime, longest: timedelta | None = Non
     return condition
 
 
-def _rota_graph(network_ids: Iterable[int]) -> dict[int, tuple]:
-    """Every rota of ``network_ids`` as a ``ROTA_FIELDS`` row, by id: one query."""
-    return {
-        row[0]: row
-        for row in Rota.objects.filter(network_id__in=set(network_ids)).values_list(*ROTA_FIELDS)
-    }
+@dataclass
+class RotaGraph:
+    """The rotas of some networks: what each is, whom it serves, where it falls back.
+
+    ``rows`` are ``ROTA_FIELDS`` tuples by rota id; ``calendars`` hold each
+    network's working week (closure dates are read with the window).
+    """
+
+    rows: dict[int, tuple] = field(default_factory=dict)
+    serves: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    working_weeks: dict[int, tuple] = field(default_factory=dict)
+
+    def rota_by_slug(self, slug: str) -> int | None:
+        return next((row[0] for row in self.rows.values() if row[1] == slug), None)
+
+
+def read_graph(rotas: Q) -> RotaGraph:
+    """The rotas matching ``rotas``, with their bases, the sites they serve and their
+    networks' working weeks: one query. ``Q(network__rotas__slug=...)`` reads the
+    whole network of one rota."""
+    graph = RotaGraph()
+    for row in Rota.objects.filter(rotas).values_list(
+        *ROTA_FIELDS, *CALENDAR_FIELDS, "serves__id"
+    ).order_by():
+        rota_id, network_id = row[0], row[4]
+        graph.rows[rota_id] = row[:len(ROTA_FIELDS)]
+        graph.working_weeks[network_id] = row[len(ROTA_FIELDS):-1]
+        if row[-1] is not None:
+            graph.serves[rota_id].add(row[-1])
+    return graph
 
 
 def rotas_needed(
     rota_ids: Iterable[int], *, start: datetime, end: datetime,
-    graph: dict[int, tuple] | None = None, diverts: Iterable[DivertItem] | None = None,
+    graph: RotaGraph | None = None, role_partners: bool = True,
 ) -> set[int]:
     """The rotas an answer for ``rota_ids`` may reach: themselves, their fallback
-    chains, the rotas their diverts in the window lead to, and the rotas of the
-    same network answering the same role (the in-hours/out-of-hours pair).
-
-    Reads the rota graph of the networks involved and their diverts in the
-    window, unless given them.
+    chains, the rotas their diverts in the window lead to, and (with
+    ``role_partners``, for who answers a role) the rotas of the same network
+    answering the same role (the in-hours/out-of-hours pair).
     """
     wanted = set(rota_ids)
     if graph is None:
-        networks = set(Rota.objects.filter(id__in=wanted).values_list("network_id", flat=True))
-        graph = _rota_graph(networks)
-    if diverts is None:
-        diverts = _diverts(Q(rota_id__in=graph), start, end)
+        graph = read_graph(Q(network__rotas__id__in=wanted))
     divert_targets = defaultdict(set)
-    for divert in diverts:
-        if divert.to_rota_id:
-            divert_targets[divert.rota_id].add(divert.to_rota_id)
+    for rota_id, target in Divert.objects.filter(
+        _overlapping(start, end), rota_id__in=graph.rows, to_rota__isnull=False
+    ).values_list("rota_id", "to_rota_id"):
+        divert_targets[rota_id].add(target)
+    return _reachable(wanted, graph, divert_targets, role_partners)
+
+
+def _reachable(wanted, graph: RotaGraph, divert_targets, role_partners: bool) -> set[int]:
     by_role = defaultdict(set)
-    for rota_id, row in graph.items():
+    for rota_id, row in graph.rows.items():
         by_role[(row[4], row[3])].add(rota_id)
     pending, needed = list(wanted), set()
     while pending:
         rota_id = pending.pop()
-        if rota_id in needed or rota_id not in graph:
+        if rota_id in needed or rota_id not in graph.rows:
             continue
         needed.add(rota_id)
-        row = graph[rota_id]
-        pending.extend(by_role[(row[4], row[3])])
-        pending.extend(divert_targets[rota_id])
+        row = graph.rows[rota_id]
+        if role_partners:
+            pending.extend(by_role[(row[4], row[3])])
+        pending.extend(divert_targets.get(rota_id, ()))
         if row[7]:
             pending.append(row[7])
     return needed
 
 
-def _diverts(rotas: Q, start: datetime, end: datetime) -> list[DivertItem]:
-    # Diverts have no length limit (a site may be closed for months); they are few.
-    return [
-        DivertItem(*row) for row in Divert.objects.filter(rotas, _overlapping(start, end))
-        .order_by("start", "id").values_list("id", "rota_id", "start", "end", "reason",
-                                             "to_rota_id", "contact_label", "contact_number")
+def _interval_rows(rota_ids, start: datetime, end: datetime, notes: bool):
+    """Shifts, covers, diverts and (with ``notes``) notes of ``rota_ids`` overlapping
+    the window, in one query: ``(kind, id, rota, person, other, start, end, text,
+    label, number)`` rows, where person is the clinician on call or covering,
+    and other is whom a cover replaces or where a divert leads."""
+    nothing = Value(None, output_field=IntegerField())
+    blank = Value("")
+
+    def branch(model, kind, longest, person, other, text, label=blank, number=blank):
+        return model.objects.filter(_overlapping(start, end, longest), rota_id__in=rota_ids) \
+            .order_by().annotate(row_kind=Value(kind), row_person=person, row_other=other,
+                                 row_text=text, row_label=label, row_number=number) \
+            .values_list("row_kind", "id", "rota_id", "row_person", "row_other", "start",
+                         "end", "row_text", "row_label", "row_number")
+
+    branches = [
+        branch(Cover, "cover", LONGEST_COVER, F("covering_id"), F("replaces_id"), F("reason")),
+        branch(Divert, "divert", None, nothing, F("to_rota_id"), F("reason"),
+               F("contact_label"), F("contact_number")),
     ]
+    if notes:
+        branches.append(branch(Note, "note", LONGEST_NOTE, nothing, nothing, F("text")))
+    shifts = branch(Shift, "shift", LONGEST_SHIFT, F("clinician_id"), nothing, F("kind"))
+    return shifts.union(*branches, all=True)
 
 
 def load_schedule(
     *, network_ids: Iterable[int] = (), start: datetime, end: datetime,
-    rota_ids: Iterable[int] | None = None, graph: dict[int, tuple] | None = None,
-    diverts: Iterable[DivertItem] | None = None, notes: bool = True,
+    rota_ids: Iterable[int] | None = None, graph: RotaGraph | None = None, notes: bool = True,
 ) -> Schedule:
     """Read what the rotas need for ``[start, end)``: every rota of ``network_ids``,
-    or only ``rota_ids`` (see :func:`rotas_needed`). Plain rows, in a constant
-    number of queries (at most nine) however many rotas, shifts and
-    clinicians, and however long the history.
+    or only ``rota_ids`` (see :func:`rotas_needed`). Plain rows, in at most six
+    queries however many rotas, shifts and clinicians, and however long the
+    history; five when given the ``graph`` the caller has read.
 
-    ``graph`` and ``diverts``, when the caller has read them (for the same
-    window), are not read again; ``notes=False`` leaves out rota notes, which
-    only the network's staff may read.
+    ``notes=False`` leaves out rota notes, which only the network's staff may read.
     """
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if graph is None:
-        rota_filter = Q(id__in=set(rota_ids)) if rota_ids is not None else Q(
-            network_id__in=set(network_ids)
+        graph = read_graph(
+            Q(id__in=set(rota_ids)) if rota_ids is not None
+            else Q(network_id__in=set(network_ids))
         )
-        rota_rows = list(Rota.objects.filter(rota_filter).values_list(*ROTA_FIELDS))
-    elif rota_ids is not None:
-        rota_rows = [graph[rota_id] for rota_id in rota_ids if rota_id in graph]
-    else:
-        rota_rows = [row for row in graph.values() if row[4] in set(network_ids)]
-    rota_ids = [row[0] for row in rota_rows]
-    network_ids = sorted({row[4] for row in rota_rows} | set(network_ids))
+    wanted = set(rota_ids) if rota_ids is not None else {
+        rota_id for rota_id, row in graph.rows.items() if row[4] in set(network_ids)
+    }
+    rota_rows = [row for rota_id, row in graph.rows.items() if rota_id in wanted]
 
-    calendars = _calendars(network_ids)
-
-    served: dict[int, set[int]] = defaultdict(set)
-    for rota_id, site_id in Rota.serves.through.objects.filter(
-        rota_id__in=rota_ids
-    ).values_list("rota_id", "site_id"):
-        served[rota_id].add(site_id)
-
-    shifts = [
-        ShiftItem(*row) for row in Shift.objects.filter(
-            _overlapping(start, end, LONGEST_SHIFT), rota_id__in=rota_ids
-        ).order_by("start", "id").values_list("id", "rota_id", "clinician_id", "start", "end",
-                                              "kind")
-    ]
-    covers = [
-        CoverItem(*row) for row in Cover.objects.filter(
-            _overlapping(start, end, LONGEST_COVER), rota_id__in=rota_ids
-        ).order_by("start", "id").values_list("id", "rota_id", "covering_id", "replaces_id",
-                                              "start", "end", "reason")
-    ]
-    wanted = set(rota_ids)
-    if diverts is None:
-        diverts = _diverts(Q(rota_id__in=rota_ids), start, end)
-    else:
-        diverts = [d for d in diverts if d.rota_id in wanted]
-    rota_notes = [
-        NoteItem(*row) for row in Note.objects.filter(
-            _overlapping(start, end, LONGEST_NOTE), rota_id__in=rota_ids
-        ).order_by("start", "id").values_list("id", "rota_id", "start", "end", "text")
-    ] if notes else []
+    shifts, covers, diverts, rota_notes = [], [], [], []
+    for kind, item_id, rota_id, person, other, lo, hi, text, label, number in sorted(
+        _interval_rows(wanted, start, end, notes), key=lambda row: (row[5], row[1])
+    ):
+        if kind == "shift":
+            shifts.append(ShiftItem(item_id, rota_id, person, lo, hi, text))
+        elif kind == "cover":
+            covers.append(CoverItem(item_id, rota_id, person, other, lo, hi, text))
+        elif kind == "divert":
+            diverts.append(DivertItem(item_id, rota_id, lo, hi, text, other, label, number))
+        else:
+            rota_notes.append(NoteItem(item_id, rota_id, lo, hi, text))
     clinician_ids = {s.clinician_id for s in shifts} | {c.covering_id for c in covers} | {
         c.replaces_id for c in covers if c.replaces_id
     }
@@ -188,31 +211,42 @@ def load_schedule(
         LeaveItem(*row) for row in Leave.objects.filter(
             _overlapping(start, end, LONGEST_LEAVE), clinician_id__in=clinician_ids
         ).values_list("id", "clinician_id", "start", "end")
-    ]
+    ] if clinician_ids else []
     sites: dict[int, SiteInfo] = {row[9]: SiteInfo(*row[9:]) for row in rota_rows}
+    network_ids = {row[4] for row in rota_rows} | set(network_ids)
     return Schedule(
-        start=start, end=end, rotas=_rota_infos(rota_rows, served, sites), calendars=calendars,
-        clinicians=_clinicians(clinician_ids, sites), shifts=shifts, covers=covers,
-        leave=leave, diverts=diverts, notes=rota_notes,
+        start=start, end=end, rotas=_rota_infos(rota_rows, graph.serves, sites),
+        calendars=_calendars(graph, network_ids, start, end),
+        clinicians=_clinicians(clinician_ids, sites) if clinician_ids else {},
+        shifts=shifts, covers=covers, leave=leave, diverts=diverts, notes=rota_notes,
     )
 
 
-def _calendars(network_ids: Iterable[int]) -> dict[int, NetworkCalendar]:
-    """Each network's calendar with its closure dates: one query."""
-    networks, closures = {}, defaultdict(dict)
-    for network_id, nation, opens, closes, weekdays, day, reason in Network.objects.filter(
-        id__in=network_ids
-    ).values_list("id", "nation", "working_day_start", "working_day_end", "working_weekdays",
-                  "closure_dates__date", "closure_dates__reason"):
-        networks[network_id] = (nation, opens, closes, weekdays)
-        if day is not None:
-            closures[network_id][day] = reason
+def _calendars(graph: RotaGraph, network_ids, start: datetime, end: datetime):
+    """Each network's calendar, with its closure dates near the window: one query."""
+    closures: dict[int, dict] = defaultdict(dict)
+    weeks = {n: week for n, week in graph.working_weeks.items() if n in network_ids}
+    missing = set(network_ids) - set(weeks)
+    if missing:  # a network without rotas in the graph
+        weeks.update({
+            n: (nation, opens, closes, weekdays)
+            for n, nation, opens, closes, weekdays in Network.objects.filter(
+                id__in=missing
+            ).values_list("id", "nation", "working_day_start", "working_day_end",
+                          "working_weekdays")
+        })
+    # Slack either side: the rules read the London dates around the window's edges.
+    first, last = start.date() - timedelta(days=2), end.date() + timedelta(days=2)
+    for network_id, day, reason in ClosureDate.objects.filter(
+        network_id__in=weeks, date__gte=first, date__lte=last
+    ).values_list("network_id", "date", "reason"):
+        closures[network_id][day] = reason
     return {
         network_id: NetworkCalendar(
             nation=nation, working_day_start=opens, working_day_end=closes,
             working_weekdays=weekday_numbers(weekdays), closures=closures[network_id],
         )
-        for network_id, (nation, opens, closes, weekdays) in networks.items()
+        for network_id, (nation, opens, closes, weekdays) in weeks.items()
     }
 
 
@@ -264,8 +298,9 @@ def schedule_around(*, network_ids: Iterable[int], at: datetime) -> Schedule:
 def schedule_for_rotas(rota_ids: Iterable[int], *, at: datetime) -> Schedule:
     """The schedule answers for ``rota_ids`` at ``at`` need: only the rotas they may reach."""
     start, end = at - ANSWER_WINDOW, at + ANSWER_WINDOW
-    return load_schedule(rota_ids=rotas_needed(rota_ids, start=start, end=end),
-                         start=start, end=end)
+    graph = read_graph(Q(network__rotas__id__in=set(rota_ids)))
+    return load_schedule(rota_ids=rotas_needed(rota_ids, start=start, end=end, graph=graph),
+                         start=start, end=end, graph=graph)
 
 
 # Narrowest first. An answer reports instants (since, until, who is next); one
@@ -276,43 +311,54 @@ ANSWER_REACHES = (timedelta(days=8), ANSWER_WINDOW)
 
 
 def answers_at(
-    at: datetime, *, rota_ids: Iterable[int] | None = None, network_id: int | None = None,
-    notes: bool = True,
+    at: datetime, graph: RotaGraph, *, rota_ids: Iterable[int] | None = None,
+    network_id: int | None = None, notes: bool = True,
 ) -> dict[int, tuple[OnCallAnswer, Schedule]]:
     """Each rota's answer at ``at`` (``rota_ids``, or every rota of ``network_id``),
-    with the schedule it was read from, for naming its clinicians.
+    with the schedule it was read from, for naming its clinicians. ``graph``
+    holds the rotas' networks (:func:`read_graph`).
 
     The same answers as :func:`rota.oncall.answer_at` over four weeks either
     side (:func:`rota.oncall.is_settled` says when a narrower window gives
-    them), reading only the rotas each answer may reach.
+    them), reading only the rotas each answer may reach: itself, its fallback
+    chain and the rotas its diverts lead to.
     """
     at = at.astimezone(UTC)
     found: dict[int, tuple[OnCallAnswer, Schedule]] = {}
-    pending = list(rota_ids) if rota_ids is not None else None
+    pending = list(rota_ids) if rota_ids is not None else [
+        rota_id for rota_id, row in graph.rows.items() if row[4] == network_id
+    ]
     for reach in ANSWER_REACHES:
         start, end = at - reach, at + reach
-        if pending is None:
-            schedule = load_schedule(network_ids=[network_id], start=start, end=end, notes=notes)
-            pending = list(schedule.rotas)
-        else:
-            graph = _rota_graph(
-                [network_id] if network_id is not None
-                else Rota.objects.filter(id__in=pending).values_list("network_id", flat=True)
-            )
-            diverts = _diverts(Q(rota_id__in=graph), start, end)
-            needed = rotas_needed(pending, start=start, end=end, graph=graph, diverts=diverts)
-            schedule = load_schedule(rota_ids=needed, start=start, end=end, graph=graph,
-                                     diverts=diverts, notes=notes)
+        schedule = _reachable_schedule(pending, graph, start, end, notes)
         final = reach == ANSWER_REACHES[-1]
         for rota_id in pending:
-            if rota_id in schedule.rotas:
-                answer = answer_at(schedule, rota_id, at)
-                if final or is_settled(answer):
-                    found[rota_id] = (answer, schedule)
+            answer = answer_at(schedule, rota_id, at)
+            if final or is_settled(answer):
+                found[rota_id] = (answer, schedule)
         pending = [rota_id for rota_id in pending if rota_id not in found]
         if not pending:
             break
     return found
+
+
+def _reachable_schedule(rota_ids, graph: RotaGraph, start, end, notes: bool) -> Schedule:
+    """The schedule of ``rota_ids``, their fallback chains and the rotas their diverts
+    lead to. Diverts are read with the rest; a divert to a rota not yet read
+    (rare) reads once more with it."""
+    loaded: set[int] = set()
+    wanted = _reachable(set(rota_ids), graph, {}, role_partners=False)
+    while True:
+        schedule = load_schedule(rota_ids=wanted, start=start, end=end, graph=graph,
+                                 notes=notes)
+        loaded |= wanted
+        targets = defaultdict(set)
+        for divert in schedule.diverts:
+            if divert.to_rota_id:
+                targets[divert.rota_id].add(divert.to_rota_id)
+        wanted = _reachable(set(rota_ids), graph, targets, role_partners=False)
+        if wanted <= loaded:
+            return schedule
 
 
 def who_is_on_call(rota, at: datetime) -> tuple[OnCallAnswer, Schedule]:
@@ -320,4 +366,5 @@ def who_is_on_call(rota, at: datetime) -> tuple[OnCallAnswer, Schedule]:
 
     Returns the schedule too, so that callers can name the clinicians.
     """
-    return answers_at(at, rota_ids=[rota.id], network_id=rota.network_id)[rota.id]
+    graph = read_graph(Q(network_id=rota.network_id))
+    return answers_at(at, graph, rota_ids=[rota.id])[rota.id]

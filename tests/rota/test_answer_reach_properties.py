@@ -116,7 +116,7 @@ def narrowed(wide: Schedule, at: datetime, reach: timedelta) -> Schedule:
     return replace(
         wide, start=start, end=end, shifts=overlapping(wide.shifts),
         covers=overlapping(wide.covers), leave=overlapping(wide.leave),
-        diverts=overlapping(wide.diverts), _spans={},
+        diverts=overlapping(wide.diverts),
     )
 
 
@@ -174,5 +174,5 @@ def test_settling_happens_often_enough_to_matter():
     ))
     assert is_settled(answer_at(narrowed(wide, at, timedelta(days=8)), 1, at))
     monthly = replace(wide, shifts=[ShiftItem(1, 1, 11, at - timedelta(days=20),
-                                              at + timedelta(days=20), "manual")], _spans={})
+                                              at + timedelta(days=20), "manual")])
     assert not is_settled(answer_at(narrowed(monthly, at, timedelta(days=8)), 1, at))

@@ -568,10 +568,10 @@ def test_rotas_for_role_by_site_and_hours(world, in_hours_rota):
 # --- Loading -------------------------------------------------------------------
 
 
-# Rotas with their bases; networks with their closures; sites served; shifts; covers;
-# diverts; notes; leave; clinicians with their contacts and the contacts' sites: plain
-# rows, however many rotas and however long the history.
-LOAD_QUERIES = 9
+# Rotas with their bases, sites served and networks' working weeks; closure dates;
+# shifts, covers, diverts and notes together; leave; clinicians with their contacts and
+# the contacts' sites: plain rows, however many rotas and however long the history.
+LOAD_QUERIES = 5
 
 
 def test_load_schedule_constant_queries_whatever_the_rotas_and_shifts(
