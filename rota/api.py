@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -28,7 +28,7 @@ from rota.access import Kind, may_change, viewer_for
 from rota.api_errors import ApiError
 from rota.api_schema import error_responses
 from rota.calendars import LONDON
-from rota.oncall import answer_at, resolve_timeline
+from rota.oncall import resolve_timeline
 from rota.presentation import (
     describe_answer,
     describe_clinician,
@@ -37,7 +37,7 @@ from rota.presentation import (
     redact_people,
     status_of,
 )
-from rota.selectors import load_schedule, schedule_around, schedule_for_rotas
+from rota.selectors import answers_at, load_schedule, read_graph
 from rota.serializers import (
     ClinicianSerializer,
     CoverInputSerializer,
@@ -353,22 +353,24 @@ def oncall(request):
             code="required", field="rota" if not rota_slug else "network",
         )
     if rota_slug:
-        rota = row_by_slug(models.Rota, request, "rota")
-        network_id, rota_ids = rota.network_id, [rota.id]
+        # The rota's whole network in one query: its answer may reach any of them.
+        graph = read_graph(Q(network__rotas__slug=rota_slug))
+        rota_id = graph.rota_by_slug(rota_slug)
+        if rota_id is None:
+            raise ApiError(f"No rota is called {rota_slug!r}.", code="does_not_exist",
+                           field="rota")
+        network_id, rota_ids = graph.rows[rota_id][4], [rota_id]
     else:
-        network = _network_param(request)
-        network_id, rota_ids = network.id, None
-    # One rota: only the rotas its answer may reach; a network: all of them.
-    schedule = (
-        schedule_for_rotas(rota_ids, at=at) if rota_ids is not None
-        else schedule_around(network_ids=[network_id], at=at)
-    )
-    if rota_ids is None:
-        rota_ids = [r.id for r in sorted(schedule.rotas.values(), key=lambda r: (r.name, r.id))]
+        network_id, rota_ids = _network_param(request).id, None
+        graph = read_graph(Q(network_id=network_id))
     viewer = viewer_for(request.user, network_id)
+    # One rota: only the rotas its answer may reach; a network: all of them.
+    found = answers_at(at, graph, rota_ids=rota_ids, network_id=network_id,
+                       notes=viewer.sees_names)
+    if rota_ids is None:
+        rota_ids = sorted(found, key=lambda rota_id: (found[rota_id][0].rota.name, rota_id))
     answers = [
-        redact(describe_answer(answer_at(schedule, rota_id, at), schedule), viewer)
-        for rota_id in rota_ids
+        redact(describe_answer(*found[rota_id]), viewer) for rota_id in rota_ids
     ]
     return Response({"at": iso(at), "answers": answers})
 

@@ -14,7 +14,14 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from rota.bounds import LONGEST_COVER, LONGEST_LEAVE, LONGEST_NOTE, NOTE_LENGTH
+from rota.bounds import (
+    LONGEST_COVER,
+    LONGEST_LEAVE,
+    LONGEST_NOTE,
+    LONGEST_SHIFT,
+    NOTE_LENGTH,
+    longest_stored,
+)
 from rota.phones import normalise_uk_number, validate_uk_number
 
 ods_code_validator = RegexValidator(
@@ -83,7 +90,12 @@ class Network(models.Model):
 
     @property
     def weekday_numbers(self) -> frozenset[int]:
-        return frozenset(int(d) for d in self.working_weekdays.split(",") if d.strip())
+        return weekday_numbers(self.working_weekdays)
+
+
+def weekday_numbers(working_weekdays: str) -> frozenset[int]:
+    """``"0,1,2,3,4"`` as weekday numbers, Monday 0."""
+    return frozenset(int(d) for d in working_weekdays.split(",") if d.strip())
 
 
 class ClosureDate(models.Model):
@@ -342,6 +354,15 @@ def require_same_network(rota, **clinicians) -> None:
         raise ValidationError(errors)
 
 
+def no_longer_than(name: str, longest: timedelta) -> models.CheckConstraint:
+    """The database's copy of a named length limit (see :func:`rota.bounds.longest_stored`)."""
+    return models.CheckConstraint(
+        condition=Q(end__lte=models.F("start") + longest_stored(longest)),
+        name=name,
+        violation_error_message=f"It may last at most {longest.days} days.",
+    )
+
+
 def end_after_start(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(end__gt=models.F("start")),
@@ -448,7 +469,11 @@ class Shift(Interval):
         # (rota, end): an answer's window starts an index range past the rota's history.
         indexes = [models.Index(fields=["rota", "start", "end"]),
                    models.Index(fields=["rota", "end"], name="shift_rota_end")]
-        constraints = [end_after_start("shift_end_after_start")]
+        constraints = [end_after_start("shift_end_after_start"),
+                       no_longer_than("shift_at_most_a_month", LONGEST_SHIFT)]
+
+    longest = LONGEST_SHIFT
+    longest_words = "A shift lasts at most 31 days; enter a longer one as several shifts."
 
     def __str__(self) -> str:
         return f"{self.rota}: {self.clinician} {self.start:%Y-%m-%d %H:%M}"
@@ -499,6 +524,7 @@ class Cover(Interval):
                    models.Index(fields=["rota", "end"], name="cover_rota_end")]
         constraints = [
             end_after_start("cover_end_after_start"),
+            no_longer_than("cover_at_most_a_month", LONGEST_COVER),
             models.CheckConstraint(
                 condition=Q(replaces__isnull=True) | ~Q(replaces=models.F("covering")),
                 name="cover_not_self",
@@ -533,7 +559,8 @@ class Leave(Interval):
         verbose_name_plural = "leave"
         indexes = [models.Index(fields=["clinician", "start", "end"]),
                    models.Index(fields=["clinician", "end"], name="leave_clinician_end")]
-        constraints = [end_after_start("leave_end_after_start")]
+        constraints = [end_after_start("leave_end_after_start"),
+                       no_longer_than("leave_at_most_a_year", LONGEST_LEAVE)]
 
     longest = LONGEST_LEAVE
     longest_words = ("Leave is recorded at most a year at a time; enter longer absences as "
@@ -593,7 +620,9 @@ class Note(Interval):
 
     class Meta:
         ordering = ["start"]
-        constraints = [end_after_start("note_end_after_start")]
+        indexes = [models.Index(fields=["rota", "end"], name="note_rota_end")]
+        constraints = [end_after_start("note_end_after_start"),
+                       no_longer_than("note_at_most_a_week", LONGEST_NOTE)]
 
     longest = LONGEST_NOTE
     longest_words = "A note lasts at most 7 days; post it again then."

@@ -146,8 +146,21 @@ class Schedule:
     leave: list[LeaveItem] = field(default_factory=list)
     diverts: list[DivertItem] = field(default_factory=list)
     notes: list[NoteItem] = field(default_factory=list)
-    # Read-only once loaded: each rota's answer spans are worked out once per schedule.
-    _spans: dict[int, list] = field(default_factory=dict, repr=False, compare=False)
+    # Read-only once loaded: each rota's answer spans are worked out once per
+    # schedule, and its items found once.
+    _spans: dict[int, list] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_rota: dict[str, dict] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def items_of(self, kind: str, rota_id: int) -> list:
+        """The schedule's ``kind`` items (shifts, covers, diverts) of one rota."""
+        if kind not in self._by_rota:
+            grouped = defaultdict(list)
+            for item in getattr(self, kind):
+                grouped[item.rota_id].append(item)
+            self._by_rota[kind] = grouped
+        return self._by_rota[kind].get(rota_id, [])
 
     def rota_by_slug(self, slug: str) -> RotaInfo | None:
         return next((r for r in self.rotas.values() if r.slug == slug), None)
@@ -288,11 +301,11 @@ def resolve_timeline(
         return []
     rota = schedule.rotas[rota_id]
 
-    def overlapping(items):
-        return [i for i in items if i.rota_id == rota_id and i.start < end and i.end > start]
+    def overlapping(kind):
+        return [i for i in schedule.items_of(kind, rota_id) if i.start < end and i.end > start]
 
-    shifts, covers = overlapping(schedule.shifts), overlapping(schedule.covers)
-    diverts = overlapping(schedule.diverts)
+    shifts, covers = overlapping("shifts"), overlapping("covers")
+    diverts = overlapping("diverts")
     people = {s.clinician_id for s in shifts} | {c.covering_id for c in covers}
     leave = [
         item for item in schedule.leave
@@ -469,6 +482,23 @@ def answer_at(
     )
 
 
+def is_settled(answer: OnCallAnswer) -> bool:
+    """Whether a wider window would give the same answer.
+
+    It would when every instant the answer reports (since, until, who is next,
+    through its divert and fallback answers) lies inside its window: the spans
+    it reads are then whole, not cut by the window's edges. An answer whose
+    ``since``, ``until`` or next start is None is not settled.
+    """
+    answers = [answer]
+    while answers:
+        current = answers.pop()
+        if current.since is None or current.until is None or current.next_from is None:
+            return False
+        answers.extend(a for a in (current.divert_answer, current.fallback) if a is not None)
+    return True
+
+
 def rotas_for_role(
     schedule: Schedule, *, network_id: int, role: str, site_id: int, at: datetime
 ) -> list[RotaInfo]:
@@ -622,6 +652,17 @@ def who_answers_rota(schedule: Schedule, *, rota_id: int, at: datetime) -> RoleA
     at = at.astimezone(UTC)
     rota = schedule.rotas[rota_id]
     return _role_answer(schedule, lambda instant: rota, at, [])
+
+
+def is_role_settled(role: RoleAnswer) -> bool:
+    """As :func:`is_settled`, for who answers a role: both spells end inside the
+    window, and the answers they report are settled."""
+    if role.then is None:
+        return False
+    return all(
+        spell.until is not None and (spell.answer is None or is_settled(spell.answer))
+        for spell in (role.now, role.then)
+    )
 
 
 def network_hub(schedule: Schedule, network_id: int) -> SiteInfo | None:

@@ -1,6 +1,6 @@
 """Factories for the shared test world."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import factory
 from django.contrib.auth.models import User
@@ -84,6 +84,17 @@ class ShiftFactory(factory.django.DjangoModelFactory):
     rota = factory.SubFactory(RotaFactory)
     clinician = factory.SubFactory(ClinicianFactory)
     kind = "manual"
+
+
+def months_on_call(rota, clinician, start: datetime, end: datetime) -> list:
+    """One clinician on call from ``start`` to ``end``, as shifts of at most four weeks
+    (the database refuses a shift longer than a month)."""
+    shifts = []
+    while start < end:
+        until = min(start + timedelta(days=28), end)
+        shifts.append(ShiftFactory(rota=rota, clinician=clinician, start=start, end=until))
+        start = until
+    return shifts
 
 
 def user_in(username: str, *, group: str | None, network=None, home_site=None, **extra) -> User:

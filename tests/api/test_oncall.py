@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -145,8 +148,11 @@ def test_oncall_network_takes_a_constant_number_of_queries(world, rotas):
             ShiftFactory(rota=rota, clinician=ClinicianFactory(home_trust=world.trust_a),
                          start=london(2026, 5, 3 + day, 8), end=london(2026, 5, 4 + day, 8))
     after = _network_queries(world, client)
-    # Session and user 2, network 1, schedule 11, the viewer's roles per network 1.
-    assert (before, after) == (15, 15)
+    # Session and user 2, network 1, the viewer's roles per network 1, the network's
+    # rotas 1; the schedule over eight days either side 4 (closures; shifts, covers,
+    # diverts and notes; leave; clinicians); the rotas whose answers reach its edges
+    # read again over four weeks, 4.
+    assert (before, after) == (13, 13)
 
 
 def test_oncall_at_defaults_to_now(world, rotas, monkeypatch):
@@ -268,3 +274,41 @@ def test_oncall_outsider_sees_another_network_as_anonymous(world, rotas):
         "/api/v1/oncall/", {"rota": "lsc-ir", "at": "2026-05-04T02:40"}
     ).json()
     assert body["answers"][0]["clinicians"] == [_anon_person()]
+
+
+def _one_rota_queries(client, at: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/oncall/", {"rota": "lsc-ir", "at": at})
+    assert response.status_code == 200
+    assert response.json()["answers"][0]["rota"]["slug"] == "lsc-ir"
+    return len(queries)
+
+
+def test_oncall_one_rota_costs_the_same_after_years_of_history(world, rotas):
+    """Three years of daily shifts before and after the instant add no query, and the
+    answer reads the window only: the bounded index scan is the database's business."""
+    client = client_as(world, "anonymous")
+    short = _one_rota_queries(client, "2026-05-04T10:00")
+    doctor = ClinicianFactory(home_trust=world.trust_a)
+    first = london(2024, 5, 1, 8)
+    for day in range(3 * 365):
+        if abs((first + timedelta(days=day) - london(2026, 5, 4, 8)).days) > 40:
+            ShiftFactory(rota=rotas.ir, clinician=doctor, start=first + timedelta(days=day),
+                         end=first + timedelta(days=day + 1))
+    assert _one_rota_queries(client, "2026-05-04T10:00") == short
+    # The network's rotas by the asked rota's slug 1; the schedule over eight days
+    # either side 4 (closures; shifts, covers, diverts and notes; leave; clinicians);
+    # nobody is on after Dr Bravo within eight days, so four weeks are read too, 4.
+    assert short == 9
+
+
+def test_the_database_refuses_a_shift_longer_than_a_month(world, rotas):
+    from django.db import IntegrityError, transaction
+
+    doctor = ClinicianFactory(home_trust=world.trust_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ShiftFactory(rota=rotas.ir, clinician=doctor, start=london(2026, 1, 1, 8),
+                     end=london(2026, 2, 3, 8))
+    # A month, across the spring clock change, is allowed (the limit is wall-clock).
+    ShiftFactory(rota=rotas.ir, clinician=doctor, start=london(2026, 3, 15, 8),
+                 end=london(2026, 4, 15, 8))

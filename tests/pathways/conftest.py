@@ -11,8 +11,8 @@ from tests.factories import (
     ClinicianFactory,
     ContactMethodFactory,
     RotaFactory,
-    ShiftFactory,
     london,
+    months_on_call,
 )
 
 PUBLISHED_AT = london(2026, 3, 1, 9, 0)
@@ -45,7 +45,7 @@ def rotas(world) -> Rotas:
                              visibility="switchboard")
         ContactMethodFactory(clinician=clinician, kind="bleep", value="2345",
                              visibility="staff", site=world.preston)
-        ShiftFactory(rota=rota, clinician=clinician, start=SHIFTS_FROM, end=SHIFTS_TO)
+        months_on_call(rota, clinician, SHIFTS_FROM, SHIFTS_TO)
         made[name] = rota
         made[f"{name}_clinician"] = clinician
     return Rotas(**made)

@@ -248,7 +248,7 @@ def _wide_nodes(count: int) -> list[dict]:
     return nodes
 
 
-QUERIES = 17  # six for the tree, eleven for the schedule around the instant
+QUERIES = 15  # six for the tree, nine for the schedule around the instant
 
 
 def test_evaluate_version_queries_do_not_grow_with_the_tree(

@@ -13,6 +13,7 @@ from tests.factories import (
     RotaFactory,
     ShiftFactory,
     london,
+    months_on_call,
 )
 from tests.rota.conftest import make_pattern
 
@@ -173,7 +174,7 @@ def test_answer_same_clinician_on_consecutive_shifts_runs_until_last(rota, docto
 
 
 def test_answer_beyond_loaded_window_has_no_since_or_until(rota, doctors):
-    shift(rota, doctors[0], london(2026, 1, 1, 0, 0), london(2026, 12, 31, 0, 0))
+    months_on_call(rota, doctors[0], london(2026, 1, 1, 0, 0), london(2026, 12, 31, 0, 0))
     answer, _ = who_is_on_call(rota, london(2026, 6, 1, 12, 0))
     assert (answer.since, answer.until, answer.next_on_call, answer.next_from) == (
         None, None, (), None
@@ -567,10 +568,10 @@ def test_rotas_for_role_by_site_and_hours(world, in_hours_rota):
 # --- Loading -------------------------------------------------------------------
 
 
-# Rotas with their bases, sites served, closures, networks, shifts, covers, diverts, notes,
-# leave, contacts with their sites,
-# clinicians: plain rows, however many rotas and however long the history.
-LOAD_QUERIES = 11
+# Rotas with their bases, sites served and networks' working weeks; closure dates;
+# shifts, covers, diverts and notes together; leave; clinicians with their contacts and
+# the contacts' sites: plain rows, however many rotas and however long the history.
+LOAD_QUERIES = 5
 
 
 def test_load_schedule_constant_queries_whatever_the_rotas_and_shifts(

@@ -8,7 +8,13 @@ import pytest
 from rota import services
 from rota.oncall import who_answers_role
 from rota.selectors import schedule_around
-from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
+from tests.factories import (
+    ClinicianFactory,
+    RotaFactory,
+    ShiftFactory,
+    london,
+    months_on_call,
+)
 
 
 def utc(*args) -> datetime:
@@ -171,7 +177,7 @@ def test_role_unchanged_to_the_end_of_the_window_has_no_until(world, pair):
     day, night, people = pair
     always = RotaFactory(network=world.network, based_at=world.preston, slug="ir-always",
                          role="ir-always", required_coverage="always")
-    shift(always, people["Dr Day"], london(2026, 1, 1, 0, 0), london(2026, 12, 31, 0, 0))
+    months_on_call(always, people["Dr Day"], london(2026, 1, 1, 0, 0), london(2026, 12, 31, 0, 0))
     at = london(2026, 4, 14, 10, 0)
     schedule = schedule_around(network_ids=[world.network.id], at=at)
     role = who_answers_role(schedule, network_id=world.network.id, role="ir-always",
