@@ -26,8 +26,8 @@ from pathways.flowchart import flowchart
 from pathways.models import Node, NodeKind, PathwayVersion, VersionStatus
 from pathways.outline import indented_outline
 from pathways.printing import printed_version
-from pathways.tree import load_tree
-from pathways.validation import labelled, validate_version
+from pathways.selectors import load_tree
+from pathways.validation import labelled, validate_tree
 from rota.models import Rota
 
 
@@ -86,7 +86,7 @@ class VersionEditorViews:
         printed = printed_version(version)
         problems = []
         if version.status == VersionStatus.DRAFT:
-            problems = labelled(printed.tree, validate_version(version))
+            problems = labelled(printed.tree, validate_tree(printed.tree, printed.schedule))
         return self._page(
             request, version, "tree.html",
             title=f"{version}: the tree",
@@ -136,7 +136,7 @@ class VersionEditorViews:
         printed = printed_version(version)
         return self._page(
             request, version, "publish.html", title=f"Publish {version}?",
-            problems=labelled(printed.tree, validate_version(version)),
+            problems=labelled(printed.tree, validate_tree(printed.tree, printed.schedule)),
             **self._diff_context(version, default_comparison(version)),
         )
 

@@ -30,7 +30,7 @@ from pathways.models import (
     VersionStatus,
 )
 from pathways.publishing import _save, change_reason, version_publish
-from pathways.tree import load_tree
+from pathways.selectors import load_tree
 from pathways.validation import unreachable_if_removed
 
 # The fields a lead edits on each kind of node; nothing else is offered.
