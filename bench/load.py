@@ -292,12 +292,12 @@ def prepare_world(rng: random.Random) -> World:
 
 def _complete_answers(version, site, at, rng: random.Random) -> dict[str, str]:
     """A random path through the tree to an outcome, as answers."""
-    from pathways.engine import evaluate_version
+    from pathways.selectors import load_evaluation_context
 
+    context = load_evaluation_context(version, at)
     answers: dict[str, str] = {}
     while True:
-        evaluation = evaluate_version(version=version, answers=answers, referring_site=site,
-                                      at=at)
+        evaluation = context.evaluate(answers=answers, referring_site=site)
         if evaluation.is_complete:
             return answers
         question = evaluation.as_dict()["question"]

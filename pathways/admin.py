@@ -31,7 +31,7 @@ from pathways.publishing import (
     version_create_draft,
     version_retire,
 )
-from pathways.validation import validate_version
+from pathways.selectors import validate_version
 from rota.access import STAFF_VISIBLE, Kind, Viewer
 from rota.admin_access import AccessAdmin, AccessInline, AccessModelAdmin
 

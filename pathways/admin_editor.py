@@ -33,8 +33,8 @@ from pathways.models import (
 )
 from pathways.outline import indented_outline
 from pathways.printing import printed_version
-from pathways.tree import load_tree
-from pathways.validation import BRANCH_CONDITIONS, labelled, validate_version
+from pathways.selectors import load_tree, validate_version
+from pathways.validation import BRANCH_CONDITIONS, labelled
 from rota.models import Rota, Site, Trust
 
 

@@ -20,9 +20,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
-from pathways.engine import Evaluation, evaluate, load_evaluation_context
+from pathways.engine import Evaluation
 from pathways.errors import EvaluationError, PathwayError
 from pathways.models import Channel, Decision, VersionStatus
+from pathways.selectors import EvaluationContext, load_evaluation_context
 from rota.access import may_read_decision
 from rota.presentation import spoken
 
@@ -160,9 +161,12 @@ def _retired_message(version) -> str:
 def referral_record(
     *, version, answers: dict[str, str], referring_site, user, at: datetime | None,
     now: datetime, channel: str, preview: bool = False,
+    context: EvaluationContext | None = None,
 ) -> tuple[Evaluation, Decision | None]:
     """Evaluate ``version`` at ``at`` (None: ``now``) and log it if it is a real referral.
 
+    ``context`` is what :func:`pathways.selectors.load_evaluation_context` read for
+    ``version`` at ``at``, if the caller has it already; otherwise it is loaded here.
     Returns the evaluation and the decision, or None when nothing is logged (a
     preview, see :func:`logging_rule`, or no outcome yet). Raises
     :class:`~pathways.errors.EvaluationError` for answers that do not fit and
@@ -172,11 +176,11 @@ def referral_record(
         raise EvaluationError("naive_instant", "The current instant must carry its offset.")
     at = now if at is None else at
     logging = logging_rule(version=version, at=at, now=now, preview=preview)
-    tree, schedule = load_evaluation_context(version, at)
-    evaluation = evaluate(
-        version_tree=tree, answers=answers, referring_site=referring_site, at=at,
-        schedule=schedule,
-    )
+    if context is None:
+        context = load_evaluation_context(version, at)
+    elif context.at != at or context.tree.version_id != getattr(version, "pk", version):
+        raise ValueError("The evaluation context was loaded for another version or instant.")
+    evaluation = context.evaluate(answers=answers, referring_site=referring_site)
     if not (evaluation.is_complete and logging.logged):
         return evaluation, None
     return evaluation, decision_create(

@@ -33,7 +33,7 @@ from pathways.models import (
     VersionStatus,
 )
 from pathways.publishing import CHANGE_REASON_LENGTH, _save, change_reason, version_publish
-from pathways.tree import load_tree
+from pathways.selectors import load_tree
 from pathways.validation import BRANCH_CONDITIONS, KIND_WORDS, unreachable_if_removed
 from rota.models import Rota, Site, Trust
 

@@ -1,9 +1,10 @@
 """Given a version, answers, a referring site and an instant: what next.
 
 THE one walk of a pathway: pages, API, PDFs' previews and the decision log all
-call :func:`evaluate` (or :func:`evaluate_version`, which loads what it needs
-first). It is pure over plain data: a :class:`~pathways.tree.PlainTree` and a
-:class:`~rota.oncall.Schedule`, the instant a parameter.
+call :func:`evaluate`, over what :mod:`pathways.selectors` loaded once for the
+request. It is pure over plain data: a :class:`~pathways.tree.PlainTree` and a
+:class:`~rota.oncall.Schedule`, the instant a parameter; it never reads the
+database.
 
 From the root: a question with an answer follows the chosen option; one
 without is returned as the next question. A time window is answered by the
@@ -24,8 +25,7 @@ from phonenumbers import NumberParseException
 
 from pathways.errors import EvaluationError
 from pathways.markdown import render_markdown
-from pathways.models import Urgency
-from pathways.tree import PlainNode, PlainTree, SiteRef, load_tree
+from pathways.tree import PlainNode, PlainTree, SiteRef, reachable_from
 from rota.calendars import HoursStatus, hours_status
 from rota.oncall import (
     OnCallAnswer,
@@ -39,9 +39,13 @@ from rota.oncall import (
 )
 from rota.phones import dialling_uri
 from rota.presentation import describe_answer, iso
-from rota.selectors import schedule_around
 
-URGENCY_LABELS = dict(Urgency.choices)
+# As pathways.models.Urgency labels them (a test keeps the two the same).
+URGENCY_LABELS = {
+    "immediate": "Immediate: call now",
+    "urgent": "Urgent: within the hour",
+    "routine": "Not an emergency: next working day",
+}
 
 
 @dataclass(frozen=True)
@@ -218,11 +222,16 @@ def evaluate(
     referring_site,
     at: datetime,
     schedule: Schedule,
+    hub: SiteInfo | None = None,
 ) -> Evaluation:
     """Walk ``version_tree`` with ``answers`` ({question key: option key}).
 
     ``referring_site`` is a ``Site`` or a site id of the tree's network;
-    ``schedule`` must cover ``at`` (see :func:`load_evaluation_context`).
+    ``schedule`` must cover ``at`` (see
+    :func:`pathways.selectors.load_evaluation_context`). ``hub`` is the
+    network's hub, the last resort of every escalation; by default the hub of
+    the network's rotas in ``schedule``, which is right when the schedule holds
+    all of them (a schedule of only the rotas the tree needs does not).
     Raises :class:`EvaluationError` with codes ``naive_instant``,
     ``site_outside_network``, ``unknown_node``, ``not_a_question``,
     ``unknown_option``, ``skipped_question``, ``not_on_path`` and, for a
@@ -309,7 +318,8 @@ def evaluate(
             _refuse_unused(tree, answers, visited, pending=None)
             return Evaluation(
                 tree, at, site, hours, tuple(path),
-                outcome=_outcome(tree, schedule, node, site, at, hours),
+                outcome=_outcome(tree, schedule, node, site, at, hours,
+                                 hub or network_hub(schedule, tree.network_id)),
             )
         else:
             raise EvaluationError("invalid_tree", f"Node '{key}' is of unknown kind.", key)
@@ -351,7 +361,7 @@ def _refuse_unused(tree: PlainTree, answers: dict, visited: set[str], pending) -
         return
     key = unused[0]
     text = tree.nodes[key].text
-    if pending is not None and key in _reachable_from(tree, pending.key):
+    if pending is not None and key in reachable_from(tree, pending.key):
         raise EvaluationError(
             "skipped_question",
             f"The answer to “{text}” skips “{pending.text}”, which has not been answered yet.",
@@ -364,23 +374,12 @@ def _refuse_unused(tree: PlainTree, answers: dict, visited: set[str], pending) -
     )
 
 
-def _reachable_from(tree: PlainTree, start: str) -> set[str]:
-    seen, stack = set(), [start]
-    while stack:
-        key = stack.pop()
-        if key in seen or key not in tree.nodes:
-            continue
-        seen.add(key)
-        stack.extend(tree.nodes[key].next_keys())
-    return seen
-
-
 # --- Outcomes ----------------------------------------------------------------
 
 
 def _outcome(
     tree: PlainTree, schedule: Schedule, node: PlainNode, site: SiteRef, at: datetime,
-    hours: HoursStatus,
+    hours: HoursStatus, hub: SiteInfo | None,
 ) -> Outcome:
     transfer = None
     if node.transfer_site_id or node.transfer_text:
@@ -400,7 +399,7 @@ def _outcome(
         instructions_html=render_markdown(node.instructions),
         transfer=transfer,
         contacts=contacts,
-        if_no_answer=_if_no_answer(contacts, network_hub(schedule, tree.network_id)),
+        if_no_answer=_if_no_answer(contacts, hub),
     )
 
 
@@ -521,25 +520,3 @@ def _if_no_answer(contacts: tuple[Contact, ...], hub: SiteInfo | None) -> dict |
             "say who you could not reach, and they will find who is covering."
         ),
     }
-
-
-# --- Loading -----------------------------------------------------------------
-
-
-def load_evaluation_context(version, at: datetime) -> tuple[PlainTree, Schedule]:
-    """The tree of ``version`` and the schedule around ``at``: a constant number of queries."""
-    if at.tzinfo is None:
-        raise EvaluationError(
-            "naive_instant", "Give the time with its offset, or as Europe/London time."
-        )
-    tree = load_tree(version)
-    return tree, schedule_around(network_ids=[tree.network_id], at=at)
-
-
-def evaluate_version(*, version, answers: dict[str, str], referring_site, at: datetime):
-    """Load and evaluate in one call; see :func:`evaluate`."""
-    tree, schedule = load_evaluation_context(version, at)
-    return evaluate(
-        version_tree=tree, answers=answers, referring_site=referring_site, at=at,
-        schedule=schedule,
-    )

@@ -27,6 +27,7 @@ from pathways.forms import AnswerForm
 from pathways.models import Channel, Pathway, VersionStatus
 from pathways.presentation import redact_evaluation
 from pathways.referral import ReferralState, StateError, parse_state
+from pathways.selectors import load_evaluation_context
 from pathways.views import _evaluate_keeping, _see_other
 from rota.access import ANONYMOUS, REFERRER, STAFF_VISIBLE, Kind, Viewer, may_read
 from rota.models import Site
@@ -90,9 +91,8 @@ def preview(request, slug, number):
         return preview_url(slug, number, kept, at=at_text, audience=audience)
 
     try:
-        evaluation, state, error = _evaluate_keeping(
-            version=version, state=state, site=site, at=at
-        )
+        loaded = load_evaluation_context(version, at)  # once: every evaluation below reuses it
+        evaluation, state, error = _evaluate_keeping(context=loaded, state=state, site=site)
     except EvaluationError as refused:
         return render(request, "pathways/preview_start.html", {
             "preview": banner, "pathway": pathway, "sites": sites,
@@ -122,6 +122,7 @@ def preview(request, slug, number):
     evaluation, decision = referral_record(
         version=version, answers=state.answers_dict(), referring_site=site,
         user=request.user, at=at, now=now, channel=Channel.WEB, preview=True,
+        context=loaded,
     )
     described = redact_evaluation(evaluation.as_dict(), AUDIENCES[audience])
     return render(request, "pathways/preview_outcome.html",

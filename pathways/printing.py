@@ -1,7 +1,8 @@
 """A version as printed: loaded once, for the pathway page, its PDF and the fallback pack.
 
 :func:`printed_version` reads a version with its pathway, its tree and the
-network's rotas (no shifts: paper names no person) and returns plain data:
+network's rotas (no shifts: paper names no person) through
+:mod:`pathways.selectors`, then :func:`print_version` (pure) returns plain data:
 the flowchart's boxes, the pathway as structured text (each node numbered,
 each way out saying where it leads) and a :attr:`PrintedVersion.fingerprint`
 of everything printed, which keys the PDF cache.
@@ -11,15 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
 
+from pathways.engine import URGENCY_LABELS
 from pathways.flowchart import branch_label
 from pathways.markdown import render_markdown
-from pathways.models import PathwayVersion, Urgency, VersionStatus
 from pathways.routes import StepRoute, outcome_routes
-from pathways.tree import PlainTree, load_tree
-from rota.selectors import load_schedule
+from pathways.selectors import VersionFacts, load_printable
+from pathways.tree import PlainTree
+from rota.oncall import Schedule
 
 # Bump when the printed layout changes, so that cached PDFs are made again.
 PRINT_REVISION = 2
@@ -75,6 +77,9 @@ class PrintedVersion:
     change_summary: str
     tree: PlainTree
     steps: tuple[Step, ...]
+    # The network's rotas and calendar it was printed with: validate the tree against it
+    # (pathways.validation.validate_tree) rather than loading them again.
+    schedule: Schedule | None = field(default=None, compare=False, repr=False)
 
     @property
     def summaries(self) -> dict[str, list[str]]:
@@ -83,11 +88,11 @@ class PrintedVersion:
 
     @property
     def is_draft(self) -> bool:
-        return self.status == VersionStatus.DRAFT
+        return self.status == "draft"
 
     @property
     def is_retired(self) -> bool:
-        return self.status == VersionStatus.RETIRED
+        return self.status == "retired"
 
     def fingerprint(self, *extra: str) -> str:
         """A digest of everything printed (and ``extra``, e.g. the canonical address)."""
@@ -126,7 +131,6 @@ def outline(tree: PlainTree, routes: dict[str, tuple[StepRoute, ...]]) -> tuple[
     """The pathway as numbered steps, each way out naming the step it leads to."""
     order = reading_order(tree)
     numbers = {key: n for n, key in enumerate(order, start=1)}
-    urgency_labels = dict(Urgency.choices)
     steps = []
     for key in order:
         node = tree.nodes[key]
@@ -152,7 +156,7 @@ def outline(tree: PlainTree, routes: dict[str, tuple[StepRoute, ...]]) -> tuple[
                 for label, target in ways
             ),
             urgency=node.urgency,
-            urgency_label=urgency_labels.get(node.urgency, node.urgency),
+            urgency_label=URGENCY_LABELS.get(node.urgency, node.urgency),
             instructions_html=str(render_markdown(node.instructions)) if node.instructions else "",
             transfer=transfer,
             contacts=routes.get(key, ()),
@@ -162,30 +166,14 @@ def outline(tree: PlainTree, routes: dict[str, tuple[StepRoute, ...]]) -> tuple[
 
 def printed_version(version) -> PrintedVersion:
     """Load ``version`` (a ``PathwayVersion`` or its id) as printed, in a few queries."""
-    row = PathwayVersion.objects.select_related("pathway__network").get(
-        pk=getattr(version, "pk", version)
-    )
-    tree = load_tree(row)
-    # Only the network's rotas and calendar are printed, never who is on call.
-    start = datetime(2001, 1, 1, tzinfo=UTC)
-    schedule = load_schedule(
-        network_ids=[tree.network_id], start=start, end=start + timedelta(seconds=1)
-    )
-    pathway = row.pathway
+    return print_version(*load_printable(version))
+
+
+def print_version(facts: VersionFacts, tree: PlainTree, schedule: Schedule) -> PrintedVersion:
+    """The version as printed, from what :func:`pathways.selectors.load_printable` read."""
     return PrintedVersion(
-        pathway_id=pathway.pk,
-        slug=pathway.slug,
-        title=pathway.title,
-        specialty=pathway.specialty,
-        network=pathway.network.name,
-        network_id=pathway.network_id,
-        review_date=pathway.review_date,
-        version_id=row.pk,
-        number=row.number,
-        status=row.status,
-        published_at=row.published_at,
-        retired_at=row.retired_at,
-        change_summary=row.change_summary,
+        **{name: getattr(facts, name) for name in VersionFacts.__dataclass_fields__},
         tree=tree,
         steps=outline(tree, outcome_routes(tree, schedule)),
+        schedule=schedule,
     )

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from pathways.errors import PublishingError
 from pathways.models import Node, Pathway, PathwayVersion, VersionStatus
-from pathways.validation import validate_version
+from pathways.selectors import validate_version
 
 logger = logging.getLogger(__name__)
 

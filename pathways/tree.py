@@ -1,9 +1,14 @@
-"""A pathway version as plain data, loaded once from the database.
+"""A pathway version as plain data, and the one walk of its graph.
 
 :mod:`pathways.validation` and :mod:`pathways.engine` work on a
 :class:`PlainTree` only, never on models, so they can be tested (and
-property-tested) without a database. :func:`load_tree` reads one version in a
-constant number of queries, whatever its size.
+property-tested) without a database. Loading one is
+:func:`pathways.selectors.load_tree`'s job; nothing here reads the database.
+
+Which nodes a node reaches is answered here, once, by :func:`reach` over a
+map of successors and :func:`reachable_from` over a tree: the engine's
+"does this answer skip a question" and validation's unreachable nodes, cycles
+and removal preview all ask it.
 """
 
 from __future__ import annotations
@@ -90,68 +95,31 @@ class PlainTree:
         return frozenset(s.id for s in self.sites.values() if s.network_id == self.network_id)
 
 
-def load_tree(version) -> PlainTree:
-    """Read ``version`` (a ``PathwayVersion`` or its id) as a :class:`PlainTree`; six queries."""
-    from django.db.models import Prefetch, Q
-
-    from pathways.models import Branch, ContactStep, Node, Option, PathwayVersion
-    from rota.models import Site
-
-    version_id = getattr(version, "pk", version)
-    row = PathwayVersion.objects.select_related("pathway").get(pk=version_id)
-    network_id = row.pathway.network_id
-    nodes = list(
-        Node.objects.filter(version_id=version_id).prefetch_related(
-            Prefetch("options", queryset=Option.objects.order_by("order", "key")),
-            Prefetch("branches", queryset=Branch.objects.order_by("condition", "id")),
-            Prefetch("steps", queryset=ContactStep.objects.order_by("order", "id")),
-        )
-    )
-    named = {n.transfer_site_id for n in nodes if n.transfer_site_id} | {
-        b.site_id for n in nodes for b in n.branches.all() if b.site_id
-    }
-    site_rows = Site.objects.filter(Q(trust__network_id=network_id) | Q(id__in=named))
-    sites, trusts = {}, {}
-    for site in site_rows.select_related("trust"):
-        sites[site.id] = SiteRef(
-            site.id, site.ods_code, site.name, site.short_name, site.switchboard,
-            site.trust_id, site.trust.network_id,
-        )
-        if site.trust.network_id == network_id:
-            trusts[site.trust_id] = site.trust.name
-    return PlainTree(
-        network_id=network_id,
-        root_key=row.root_key,
-        nodes={n.key: _plain_node(n) for n in nodes},
-        sites=sites,
-        trusts=trusts,
-        version_id=row.pk,
-        version_number=row.number,
-        status=row.status,
-        pathway_id=row.pathway_id,
-        pathway_slug=row.pathway.slug,
-        pathway_title=row.pathway.title,
-    )
+# --- Reachability --------------------------------------------------------------
 
 
-def _plain_node(node) -> PlainNode:
-    return PlainNode(
-        key=node.key,
-        kind=node.kind,
-        text=node.text,
-        help_text=node.help_text,
-        options=tuple(PlainOption(o.key, o.text, o.next_key) for o in node.options.all()),
-        branches=tuple(
-            PlainBranch(b.condition, b.next_key, b.site_id, b.trust_id)
-            for b in node.branches.all()
-        ),
-        urgency=node.urgency,
-        instructions=node.instructions,
-        transfer_site_id=node.transfer_site_id,
-        transfer_text=node.transfer_text,
-        steps=tuple(
-            PlainStep(s.kind, s.order, s.instruction, s.rota_id, s.role, s.label, s.number)
-            for s in node.steps.all()
-        ),
-        identity=str(node.identity),
-    )
+def successors(nodes: Mapping[str, PlainNode]) -> dict[str, list[str]]:
+    """Each node's targets that are nodes of ``nodes`` (a dangling key leads nowhere)."""
+    return {key: [k for k in node.next_keys() if k in nodes] for key, node in nodes.items()}
+
+
+def reach(graph: Mapping[str, list[str]], start: str) -> set[str]:
+    """The keys reached from ``start`` in one step or more through ``graph``.
+
+    ``start`` itself is included only if a path leads back to it (a cycle).
+    """
+    seen: set[str] = set()
+    stack = list(graph.get(start, ()))
+    while stack:
+        key = stack.pop()
+        if key not in seen:
+            seen.add(key)
+            stack.extend(graph.get(key, ()))
+    return seen
+
+
+def reachable_from(tree: PlainTree, start: str) -> set[str]:
+    """``start`` and every node of ``tree`` it leads to; empty if ``start`` is not a node."""
+    if start not in tree.nodes:
+        return set()
+    return reach(successors(tree.nodes), start) | {start}

@@ -2,8 +2,8 @@
 
 :func:`validate_tree` is pure: a :class:`~pathways.tree.PlainTree` and a
 :class:`~rota.oncall.Schedule` (only its rotas and calendars are read) in, every
-problem out, each naming the node it concerns. :func:`validate_version` loads
-both and calls it.
+problem out, each naming the node it concerns. Nothing here reads the
+database: :func:`pathways.selectors.validate_version` loads both and calls it.
 
 A version is publishable when it is single-rooted (its root key names a node
 and no other node lacks an incoming edge), acyclic, every option and branch
@@ -21,12 +21,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from pathways.tree import PlainNode, PlainTree
+from pathways.tree import PlainNode, PlainTree, reach, reachable_from, successors
 from rota.calendars import NetworkCalendar, instant_at, is_working_day
 from rota.oncall import Schedule, rotas_for_role
-from rota.selectors import load_schedule
 
 HOURS_LABELS = {True: "in hours", False: "out of hours"}
 BRANCH_CONDITIONS = {
@@ -89,20 +88,6 @@ def representative_instants(calendar: NetworkCalendar) -> dict[bool, datetime]:
                 False: instant_at(day, calendar.working_day_end),
             }
     return {False: instant_at(first, time(12, 0))}
-
-
-def validate_version(version, *, schedule: Schedule | None = None) -> list[Problem]:
-    """Every problem of ``version`` (a ``PathwayVersion`` or id), all at once."""
-    from pathways.tree import load_tree
-
-    tree = load_tree(version)
-    if schedule is None:
-        # Only the network's rotas and calendar matter, not who is on call.
-        start = datetime(2001, 1, 1, tzinfo=UTC)
-        schedule = load_schedule(
-            network_ids=[tree.network_id], start=start, end=start + timedelta(seconds=1)
-        )
-    return validate_tree(tree, schedule)
 
 
 def validate_tree(tree: PlainTree, schedule: Schedule) -> list[Problem]:
@@ -213,23 +198,6 @@ def _branch_label(tree: PlainTree, branch) -> str:
     return branch.condition.replace("_", " ")
 
 
-def _successors(tree_nodes) -> dict[str, list[str]]:
-    return {
-        key: [k for k in node.next_keys() if k in tree_nodes] for key, node in tree_nodes.items()
-    }
-
-
-def _reach(successors: dict[str, list[str]], start: str) -> set[str]:
-    seen: set[str] = set()
-    stack = list(successors[start])
-    while stack:
-        key = stack.pop()
-        if key not in seen:
-            seen.add(key)
-            stack.extend(successors[key])
-    return seen
-
-
 def unreachable_if_removed(tree: PlainTree, key: str) -> list[str]:
     """Nodes reached from the root now that no longer would be without node ``key``.
 
@@ -239,24 +207,24 @@ def unreachable_if_removed(tree: PlainTree, key: str) -> list[str]:
     nodes = tree.nodes
     if tree.root_key not in nodes:
         return []
-    successors = _successors(nodes)
-    before = _reach(successors, tree.root_key) | {tree.root_key}
+    graph = successors(nodes)
+    before = reachable_from(tree, tree.root_key)
     if key == tree.root_key:
         after: set[str] = set()
     else:
         without = {k: [t for t in targets if t != key]
-                   for k, targets in successors.items() if k != key}
-        after = _reach(without, tree.root_key) | {tree.root_key}
+                   for k, targets in graph.items() if k != key}
+        after = reach(without, tree.root_key) | {tree.root_key}
     return [k for k in nodes if k in before and k not in after and k != key]
 
 
 def _cycle_problems(nodes) -> list[Problem]:
-    successors = _successors(nodes)
-    reach = {key: _reach(successors, key) for key in nodes}
+    graph = successors(nodes)
+    reached = {key: reach(graph, key) for key in nodes}
     problems = []
     for key in nodes:
-        if key in reach[key]:
-            members = sorted(other for other in reach[key] if key in reach[other])
+        if key in reached[key]:
+            members = sorted(other for other in reached[key] if key in reached[other])
             problems.append(
                 Problem(key, "cycle", f"This node is on a cycle: {', '.join(members)}.")
             )
@@ -264,9 +232,9 @@ def _cycle_problems(nodes) -> list[Problem]:
 
 
 def _reachability_problems(tree: PlainTree) -> list[Problem]:
-    successors = _successors(tree.nodes)
-    reachable = _reach(successors, tree.root_key) | {tree.root_key}
-    has_incoming = {k for targets in successors.values() for k in targets}
+    graph = successors(tree.nodes)
+    reachable = reachable_from(tree, tree.root_key)
+    has_incoming = {k for targets in graph.values() for k in targets}
     problems = []
     for key in tree.nodes:
         if key in reachable:

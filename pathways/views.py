@@ -2,8 +2,10 @@
 
 Thin adapters over :mod:`pathways.engine` and :mod:`pathways.decisions`: each
 request reads the referral's state from its URL (:mod:`pathways.referral`),
-takes ``timezone.now()`` once, evaluates, and shows the result redacted for
-the viewer (:mod:`pathways.presentation`). On-call is never worked out here.
+takes ``timezone.now()`` once, loads the version and the schedule once
+(:mod:`pathways.selectors`), evaluates as often as it needs without another
+query, and shows the result redacted for the viewer
+(:mod:`pathways.presentation`). On-call is never worked out here.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from pathways.decisions import (
     referral_record,
     session_remember_decision,
 )
-from pathways.engine import evaluate_version
 from pathways.errors import EvaluationError
 from pathways.flowchart import flowchart
 from pathways.forms import NO_SUCH_REFERENCE, AnswerForm, ReferenceForm, SiteForm
@@ -44,6 +45,7 @@ from pathways.referring_site import (
     site_by_code,
     sites_for_referrers,
 )
+from pathways.selectors import EvaluationContext, load_evaluation_context
 from rota.access import member_network_ids, viewer_for
 from rota.models import Network
 from rota.pack import EDITIONS, pack_editions_for
@@ -217,18 +219,17 @@ def _restart_problem(request, pathway, message: str):
     )
 
 
-def _evaluate_keeping(*, version, state: ReferralState, site, at: datetime):
+def _evaluate_keeping(*, context: EvaluationContext, state: ReferralState, site):
     """Evaluate ``state``; on a wrong answer, drop it and what follows, and say why.
 
     Returns (evaluation, state kept, error or None); a wrong answer costs the
     referrer only the answers from that question on, never the whole referral.
+    Each try is pure over ``context``: dropping answers costs no query.
     """
     error = None
     for _ in range(len(state.answers) + 1):
         try:
-            evaluation = evaluate_version(
-                version=version, answers=state.answers_dict(), referring_site=site, at=at
-            )
+            evaluation = context.evaluate(answers=state.answers_dict(), referring_site=site)
             return evaluation, state, error
         except EvaluationError as refused:
             kept = state.before(refused.node_key)
@@ -283,22 +284,25 @@ def refer(request, slug):
             link=refer_url(slug, ReferralState(site_code=site.ods_code)),
             link_text=f"Start again: {pathway.title}",
         )
-    flow = _Flow(request, pathway, version, site, state, now)
+    try:
+        context = load_evaluation_context(version, now)
+    except EvaluationError as error:
+        return _restart_problem(request, pathway, error.message)
+    flow = _Flow(request, pathway, version, site, state, now, context)
     return flow.post() if request.method == "POST" else flow.get()
 
 
 class _Flow:
-    """One request of a referral: the pinned version, the site, the state and the instant."""
+    """One request of a referral: the pinned version, the site, the state and the instant,
+    with the version's tree and schedule loaded once for all of its evaluations."""
 
-    def __init__(self, request, pathway, version, site, state, now):
+    def __init__(self, request, pathway, version, site, state, now, context):
         self.request, self.pathway, self.version, self.site = request, pathway, version, site
-        self.state, self.now = state, now
+        self.state, self.now, self.context = state, now, context
 
     def _evaluate(self):
         try:
-            return _evaluate_keeping(
-                version=self.version, state=self.state, site=self.site, at=self.now
-            )
+            return _evaluate_keeping(context=self.context, state=self.state, site=self.site)
         except EvaluationError as error:
             return None, self.state, error
 
@@ -325,6 +329,7 @@ class _Flow:
         evaluation, decision = referral_record(
             version=self.version, answers=state.answers_dict(), referring_site=self.site,
             user=self.request.user, at=None, now=self.now, channel=Channel.WEB,
+            context=self.context,
         )
         if decision is not None:
             session_remember_decision(self.request.session, decision.reference)

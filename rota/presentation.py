@@ -9,10 +9,14 @@ full description and is redacted for whoever reads it.
 
 from __future__ import annotations
 
-from rota.access import Viewer
+from typing import TYPE_CHECKING
+
 from rota.calendars import local
 from rota.oncall import ClinicianInfo, ContactInfo, OnCallAnswer, Schedule, SiteInfo
 from rota.phones import dialling_uri
+
+if TYPE_CHECKING:  # rota.access reads roles from the models; describing an answer must not
+    from rota.access import Viewer
 
 KIND_LABELS = {
     "mobile": "Mobile",

@@ -445,9 +445,9 @@ def test_evaluate_refuses_a_body_that_is_not_an_object(world, pathway, body):
 
 
 # Session, user, the caller's networks and roles, the pathway and its versions, the site,
-# the tree (6), the schedule (12), the decision (insert in a savepoint: 3), the session
-# remembering the decision it made (1).
-EVALUATE_QUERIES = 29
+# the tree (6), the network's rotas (1), diverts (1), the schedule of the rotas needed
+# (4), the decision (insert in a savepoint: 3), the session remembering the decision (1).
+EVALUATE_QUERIES = 24
 
 
 @pytest.mark.parametrize("questions", [1, 60])

@@ -21,7 +21,7 @@ from pathways.demo import PATHWAYS, seed_demo_pathways
 from pathways.engine import evaluate
 from pathways.models import Channel, PathwayVersion, VersionStatus
 from pathways.publishing import version_create_draft, version_publish
-from pathways.tree import load_tree
+from pathways.selectors import load_tree
 from rota.demo import seed_demo_network
 from rota.models import Site
 from rota.selectors import schedule_around

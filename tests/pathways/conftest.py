@@ -1,8 +1,14 @@
-"""A small published pathway on the shared world, with rotas that have someone on call."""
+"""A small published pathway on the shared world, with rotas that have someone on call.
 
+Tests marked ``pure`` run the rules over plain data (:mod:`tests.pathways.plain`):
+they may not ask for the database, and any query they make fails them.
+"""
+
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import pytest
+from django.db import connections
 
 from pathways.building import draft_fill
 from pathways.models import Pathway
@@ -16,6 +22,36 @@ from tests.factories import (
 )
 
 PUBLISHED_AT = london(2026, 3, 1, 9, 0)
+DATABASE_FIXTURES = {
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _pure_tests_make_no_queries(request):
+    """For a ``pure`` test: no database fixture, and zero queries on every connection.
+
+    pytest-django already refuses a test without the ``db`` fixture any database
+    access; this makes the rule explicit, and holds even if the test were given one.
+    """
+    if request.node.get_closest_marker("pure") is None:
+        yield
+        return
+    asked = DATABASE_FIXTURES & set(request.fixturenames)
+    assert not asked and request.node.get_closest_marker("django_db") is None, (
+        f"A pure test must not use the database: it asks for {sorted(asked) or 'django_db'}."
+    )
+    ran: list[str] = []
+
+    def refuse(execute, sql, params, many, context):
+        ran.append(sql)
+        raise AssertionError(f"A pure test ran a query: {sql}")
+
+    with ExitStack() as stack:
+        for alias in connections:
+            stack.enter_context(connections[alias].execute_wrapper(refuse))
+        yield
+    assert ran == [], f"A pure test ran {len(ran)} queries."
 SHIFTS_FROM, SHIFTS_TO = london(2026, 2, 1, 0, 0), london(2026, 6, 1, 0, 0)
 
 
@@ -74,6 +110,22 @@ SMALL_NODES = [
      "transfer_text": "Royal Preston IR suite",
      "steps": [{"kind": "role", "role": "ir-consultant", "instruction": "Accepting IR"}]},
 ]
+
+
+def wide_nodes(count: int) -> list[dict]:
+    """A chain of ``count`` questions, each with an outcome as its other option."""
+    nodes = []
+    for index in range(count):
+        following = f"q{index + 1}" if index + 1 < count else "o-end"
+        nodes.append({"key": f"q{index}", "kind": "question", "text": f"Q{index}?",
+                      "options": [{"key": "on", "text": "On", "next": following},
+                                  {"key": "stop", "text": "Stop", "next": f"o{index}"}]})
+        nodes.append({"key": f"o{index}", "kind": "outcome", "text": "Out", "urgency": "urgent",
+                      "steps": [{"kind": "role", "role": "ir-consultant"},
+                                {"kind": "rota", "rota": "vascular"}]})
+    nodes.append({"key": "o-end", "kind": "outcome", "text": "End", "urgency": "urgent",
+                  "steps": [{"kind": "role", "role": "ir-consultant"}]})
+    return nodes
 
 
 def make_pathway(world, *, slug="vascular-test", nodes=SMALL_NODES, root="when", user=None,

@@ -7,14 +7,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from pathways import decisions
-from pathways.engine import evaluate_version, load_evaluation_context
 from pathways.errors import EvaluationError, FrozenError
 from pathways.models import Decision
 from pathways.presentation import decision_as_dict
 from pathways.publishing import version_create_draft, version_publish
+from pathways.selectors import evaluate_version, load_evaluation_context
 from rota.access import ANONYMOUS, viewer_for
 from tests.factories import london
-from tests.pathways.conftest import make_pathway
+from tests.pathways.conftest import make_pathway, wide_nodes
 
 NOW = london(2026, 3, 18, 22, 15)  # a Wednesday night: out of hours
 
@@ -232,30 +232,16 @@ def test_decision_as_dict_is_redacted_for_the_viewer(world, published):
 # --- Constant queries ------------------------------------------------------------------
 
 
-def _wide_nodes(count: int) -> list[dict]:
-    """A chain of ``count`` questions, each with an outcome as its other option."""
-    nodes = []
-    for index in range(count):
-        following = f"q{index + 1}" if index + 1 < count else "o-end"
-        nodes.append({"key": f"q{index}", "kind": "question", "text": f"Q{index}?",
-                      "options": [{"key": "on", "text": "On", "next": following},
-                                  {"key": "stop", "text": "Stop", "next": f"o{index}"}]})
-        nodes.append({"key": f"o{index}", "kind": "outcome", "text": "Out", "urgency": "urgent",
-                      "steps": [{"kind": "role", "role": "ir-consultant"},
-                                {"kind": "rota", "rota": "vascular"}]})
-    nodes.append({"key": "o-end", "kind": "outcome", "text": "End", "urgency": "urgent",
-                  "steps": [{"kind": "role", "role": "ir-consultant"}]})
-    return nodes
-
-
-QUERIES = 15  # six for the tree, nine for the schedule around the instant
+# Six for the tree, one for the network's rotas (roles, bases, working week), one for
+# the diverts that lead elsewhere, four for the schedule of the rotas the tree needs.
+QUERIES = 12
 
 
 def test_evaluate_version_queries_do_not_grow_with_the_tree(
     world, rotas, django_assert_num_queries
 ):
-    _, small = make_pathway(world, slug="small", nodes=_wide_nodes(1), root="q0")
-    _, large = make_pathway(world, slug="large", nodes=_wide_nodes(40), root="q0")
+    _, small = make_pathway(world, slug="small", nodes=wide_nodes(1), root="q0")
+    _, large = make_pathway(world, slug="large", nodes=wide_nodes(40), root="q0")
     answers_small = {"q0": "on"}
     answers_large = {f"q{i}": "on" for i in range(40)}
     with django_assert_num_queries(QUERIES):

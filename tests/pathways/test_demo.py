@@ -7,8 +7,7 @@ import pytest
 from pathways.demo import NOT_GUIDANCE, PATHWAYS, seed_demo_pathways
 from pathways.engine import evaluate
 from pathways.models import Node, Pathway, PathwayVersion
-from pathways.tree import load_tree
-from pathways.validation import validate_version
+from pathways.selectors import load_tree, validate_version
 from rota.demo import seed_demo_network
 from rota.selectors import load_schedule, schedule_around
 from tests.factories import london

@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import pytest
+
 from pathways.diff import (
     ADDED,
     CHANGED,
@@ -22,6 +24,8 @@ from tests.pathways.plain import (
     rota_step,
     tree,
 )
+
+pytestmark = pytest.mark.pure
 
 
 def _named(node, identity):

@@ -6,8 +6,9 @@ from pathways import editing
 from pathways.errors import FrozenError, PathwayError
 from pathways.models import Branch, ContactStep, Node, Option, PathwayVersion
 from pathways.publishing import version_create_draft
+from pathways.selectors import validate_version
 from pathways.tree import PlainNode, PlainTree
-from pathways.validation import unreachable_if_removed, validate_version
+from pathways.validation import unreachable_if_removed
 
 pytestmark = pytest.mark.django_db
 

@@ -21,6 +21,8 @@ from tests.pathways.plain import (
     tree,
 )
 
+pytestmark = pytest.mark.pure
+
 ON_CALL = {1: "Dr Day", 2: "Dr Night", 3: "Mr Vascular", 4: "Dr Second"}
 
 

@@ -7,6 +7,8 @@ straight to step 2, and the escalation must end in someone else.
 
 from datetime import UTC, timedelta
 
+import pytest
+
 from pathways.engine import evaluate
 from rota.calendars import NetworkCalendar
 from rota.oncall import ClinicianInfo, Schedule, ShiftItem
@@ -19,6 +21,8 @@ from tests.pathways.plain import (
     rota_info,
     tree,
 )
+
+pytestmark = pytest.mark.pure
 
 NIGHT = rota_info(2, "ir-night", coverage="out_of_hours", fallback=4)
 SECOND = rota_info(4, "second", role="ir-second", coverage="out_of_hours")

@@ -18,7 +18,8 @@ from pathways.flowchart import (
 )
 from pathways.models import PathwayVersion, VersionStatus
 from pathways.routes import outcome_routes
-from pathways.tree import PlainNode, PlainOption, PlainTree, load_tree
+from pathways.selectors import load_tree
+from pathways.tree import PlainNode, PlainOption, PlainTree
 from rota.demo import seed_demo_network
 from rota.selectors import load_schedule
 from tests.factories import london

@@ -9,6 +9,7 @@ tree can be worked out without error.
 
 import xml.etree.ElementTree as ET
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +25,8 @@ from tests.pathways.test_properties import (
     random_trees,
     valid_trees,
 )
+
+pytestmark = pytest.mark.pure
 
 
 def assert_tidy(tree) -> None:

@@ -1,8 +1,12 @@
 """The editor's indented outline: each node once, ways in order, nothing hidden."""
 
+import pytest
+
 from pathways.outline import indented_outline
 from pathways.printing import outline
 from tests.pathways.plain import hours, outcome, question, role_step, tree
+
+pytestmark = pytest.mark.pure
 
 
 def _lines(plain):

@@ -8,6 +8,7 @@
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,8 @@ from tests.pathways.plain import (
     schedule,
     tree,
 )
+
+pytestmark = pytest.mark.pure
 
 ROTAS = (*DEFAULT_ROTAS, rota_info(5, "paeds", role="paeds", serves=(11,)),
          rota_info(8, "theirs", network_id=2))

@@ -8,7 +8,7 @@ from django.db import connection, connections
 from pathways import publishing
 from pathways.errors import PublishingError
 from pathways.models import Node, Option, PathwayVersion
-from pathways.tree import load_tree
+from pathways.selectors import load_tree
 from tests.factories import london
 from tests.pathways.conftest import PUBLISHED_AT, SMALL_NODES, make_pathway
 
@@ -157,7 +157,7 @@ def test_version_retire_leaves_no_published_version(world, published):
 
 
 def test_validate_version_of_the_small_pathway_is_clean(published):
-    from pathways.validation import validate_version
+    from pathways.selectors import validate_version
 
     _, v1 = published
     assert validate_version(v1) == []

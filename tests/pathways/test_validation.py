@@ -1,5 +1,7 @@
 """What makes a version publishable: every problem, named by node, all at once."""
 
+import pytest
+
 from pathways.tree import PlainBranch, PlainNode, PlainOption, PlainStep, PlainTree
 from pathways.validation import representative_instants, validate_tree
 from rota.calendars import NetworkCalendar, hours_status
@@ -15,6 +17,8 @@ from tests.pathways.plain import (
     schedule,
     tree,
 )
+
+pytestmark = pytest.mark.pure
 
 
 def problems_of(version_tree, rotas_schedule=None):

@@ -1,0 +1,220 @@
+"""Loading for the pathway rules: the one pathways module that reads a version for them.
+
+:mod:`pathways.tree`, :mod:`pathways.engine` and :mod:`pathways.validation`
+are pure functions over plain data; this module reads that data, each in a
+constant number of queries whatever the size of the tree or the length of the
+rotas' history:
+
+* :func:`load_tree`: a version's nodes, options, branches, contact steps and
+  the sites and trusts of its network, as a :class:`~pathways.tree.PlainTree`;
+* :func:`load_evaluation_context`: the tree and, through
+  :mod:`rota.selectors`, the schedule of only the rotas its contact steps name
+  and those answering its roles (and whatever they lead to, see
+  :func:`rota.selectors.rotas_needed`), around the instant;
+* :func:`rules_schedule`: the network's rotas and calendar, no shifts, which is
+  all validation and printing read.
+
+A request loads once and then evaluates, validates or prints as often as it
+needs; :func:`evaluate_version` and :func:`validate_version` load and call the
+pure function in one go, for callers that need nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Prefetch, Q
+
+from pathways.engine import Evaluation, evaluate
+from pathways.errors import EvaluationError
+from pathways.models import Branch, ContactStep, Node, Option, PathwayVersion
+from pathways.tree import PlainBranch, PlainNode, PlainOption, PlainStep, PlainTree, SiteRef
+from pathways.validation import Problem, validate_tree
+from rota.models import Site
+from rota.oncall import ANSWER_WINDOW, Schedule, SiteInfo, hub_of
+from rota.selectors import load_schedule, read_graph, rotas_needed
+
+# Rules read rotas and calendars, never who is on call: any short window will do.
+RULES_WINDOW_START = datetime(2001, 1, 1, tzinfo=UTC)
+
+
+# --- The tree --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """What is printed about a version besides its tree."""
+
+    pathway_id: int
+    slug: str
+    title: str
+    specialty: str
+    network: str
+    network_id: int
+    review_date: date
+    version_id: int
+    number: int
+    status: str
+    published_at: datetime | None
+    retired_at: datetime | None
+    change_summary: str
+
+
+def _version_row(version) -> PathwayVersion:
+    return PathwayVersion.objects.select_related("pathway__network").get(
+        pk=getattr(version, "pk", version)
+    )
+
+
+def load_tree(version) -> PlainTree:
+    """Read ``version`` (a ``PathwayVersion`` or its id) as a :class:`PlainTree`; six queries."""
+    return _tree_of(_version_row(version))
+
+
+def _tree_of(row: PathwayVersion) -> PlainTree:
+    network_id = row.pathway.network_id
+    nodes = list(
+        Node.objects.filter(version_id=row.pk).prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("order", "key")),
+            Prefetch("branches", queryset=Branch.objects.order_by("condition", "id")),
+            Prefetch("steps", queryset=ContactStep.objects.order_by("order", "id")),
+        )
+    )
+    named = {n.transfer_site_id for n in nodes if n.transfer_site_id} | {
+        b.site_id for n in nodes for b in n.branches.all() if b.site_id
+    }
+    site_rows = Site.objects.filter(Q(trust__network_id=network_id) | Q(id__in=named))
+    sites, trusts = {}, {}
+    for site in site_rows.select_related("trust"):
+        sites[site.id] = SiteRef(
+            site.id, site.ods_code, site.name, site.short_name, site.switchboard,
+            site.trust_id, site.trust.network_id,
+        )
+        if site.trust.network_id == network_id:
+            trusts[site.trust_id] = site.trust.name
+    return PlainTree(
+        network_id=network_id,
+        root_key=row.root_key,
+        nodes={n.key: _plain_node(n) for n in nodes},
+        sites=sites,
+        trusts=trusts,
+        version_id=row.pk,
+        version_number=row.number,
+        status=row.status,
+        pathway_id=row.pathway_id,
+        pathway_slug=row.pathway.slug,
+        pathway_title=row.pathway.title,
+    )
+
+
+def _plain_node(node) -> PlainNode:
+    return PlainNode(
+        key=node.key,
+        kind=node.kind,
+        text=node.text,
+        help_text=node.help_text,
+        options=tuple(PlainOption(o.key, o.text, o.next_key) for o in node.options.all()),
+        branches=tuple(
+            PlainBranch(b.condition, b.next_key, b.site_id, b.trust_id)
+            for b in node.branches.all()
+        ),
+        urgency=node.urgency,
+        instructions=node.instructions,
+        transfer_site_id=node.transfer_site_id,
+        transfer_text=node.transfer_text,
+        steps=tuple(
+            PlainStep(s.kind, s.order, s.instruction, s.rota_id, s.role, s.label, s.number)
+            for s in node.steps.all()
+        ),
+        identity=str(node.identity),
+    )
+
+
+# --- Schedules -------------------------------------------------------------------------
+
+
+def rules_schedule(network_id: int) -> Schedule:
+    """The network's rotas and calendar, without shifts: what validation and printing read."""
+    return load_schedule(
+        network_ids=[network_id], start=RULES_WINDOW_START,
+        end=RULES_WINDOW_START + timedelta(seconds=1),
+    )
+
+
+@dataclass(frozen=True)
+class EvaluationContext:
+    """Everything an evaluation of one version at one instant reads, loaded once."""
+
+    tree: PlainTree
+    schedule: Schedule
+    at: datetime
+    hub: SiteInfo | None  # the network's hub, from all its rotas (the schedule holds a few)
+
+    def evaluate(self, *, answers: dict[str, str], referring_site) -> Evaluation:
+        """:func:`pathways.engine.evaluate` over this context: no query."""
+        return evaluate(
+            version_tree=self.tree, answers=answers, referring_site=referring_site,
+            at=self.at, schedule=self.schedule, hub=self.hub,
+        )
+
+
+def load_evaluation_context(version, at: datetime) -> EvaluationContext:
+    """The tree of ``version`` and the schedule it needs around ``at``: constant queries."""
+    if at.tzinfo is None:
+        raise EvaluationError(
+            "naive_instant", "Give the time with its offset, or as Europe/London time."
+        )
+    tree = load_tree(version)
+    # The network's rotas once: for the roles the tree names, its hub, and the schedule.
+    graph = read_graph(Q(network_id=tree.network_id))
+    steps = [step for node in tree.nodes.values() for step in node.steps]
+    roles = {step.role for step in steps if step.kind == "role"}
+    chosen = {step.rota_id for step in steps if step.kind == "rota" and step.rota_id} | {
+        rota_id for rota_id, row in graph.rows.items() if row[3] in roles
+    }
+    start, end = at - ANSWER_WINDOW, at + ANSWER_WINDOW
+    schedule = load_schedule(
+        network_ids=[tree.network_id], start=start, end=end, graph=graph,
+        rota_ids=rotas_needed(chosen, start=start, end=end, graph=graph) if chosen else (),
+    )
+    hub = hub_of(SiteInfo(*row[9:]) for row in graph.rows.values())
+    return EvaluationContext(tree=tree, schedule=schedule, at=at, hub=hub)
+
+
+def evaluate_version(*, version, answers: dict[str, str], referring_site, at: datetime):
+    """Load and evaluate in one call; see :func:`pathways.engine.evaluate`."""
+    context = load_evaluation_context(version, at)
+    return context.evaluate(answers=answers, referring_site=referring_site)
+
+
+# --- Validation and printing -----------------------------------------------------------
+
+
+def validate_version(version, *, schedule: Schedule | None = None) -> list[Problem]:
+    """Every problem of ``version`` (a ``PathwayVersion`` or id), all at once."""
+    tree = load_tree(version)
+    return validate_tree(tree, schedule or rules_schedule(tree.network_id))
+
+
+def load_printable(version) -> tuple[VersionFacts, PlainTree, Schedule]:
+    """What :func:`pathways.printing.printed_version` prints: facts, tree, rules schedule."""
+    row = _version_row(version)
+    pathway = row.pathway
+    facts = VersionFacts(
+        pathway_id=pathway.pk,
+        slug=pathway.slug,
+        title=pathway.title,
+        specialty=pathway.specialty,
+        network=pathway.network.name,
+        network_id=pathway.network_id,
+        review_date=pathway.review_date,
+        version_id=row.pk,
+        number=row.number,
+        status=row.status,
+        published_at=row.published_at,
+        retired_at=row.retired_at,
+        change_summary=row.change_summary,
+    )
+    tree = _tree_of(row)
+    return facts, tree, rules_schedule(tree.network_id)

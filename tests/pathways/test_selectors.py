@@ -1,0 +1,134 @@
+"""Loading for the pathway rules: constant queries, only the rotas needed, same answers."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pathways.engine import evaluate
+from pathways.selectors import (
+    evaluate_version,
+    load_evaluation_context,
+    load_tree,
+    validate_version,
+)
+from rota.models import Shift
+from rota.selectors import schedule_around
+from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
+from tests.pathways.conftest import make_pathway, wide_nodes
+
+NIGHT = london(2026, 3, 18, 22, 15)  # a Wednesday night: out of hours
+NOON = london(2026, 3, 18, 12, 0)
+TREE_QUERIES = 6  # version and pathway, nodes, options, branches, steps, sites
+# The tree; the network's rotas with their bases, sites served and working week; the
+# diverts leading elsewhere; the schedule of the rotas needed (closures; shifts, covers,
+# diverts and notes; leave; clinicians with their contacts).
+CONTEXT_QUERIES = 12
+
+
+def queries(call):
+    with CaptureQueriesContext(connection) as captured:
+        result = call()
+    return len(captured.captured_queries), result
+
+
+@pytest.fixture
+def small_and_large(world, rotas):
+    """A 5-node and a 61-node published pathway of the same rotas."""
+    _, small = make_pathway(world, slug="small", nodes=wide_nodes(2), root="q0")
+    _, large = make_pathway(world, slug="large", nodes=wide_nodes(30), root="q0")
+    return small, large
+
+
+def test_load_tree_reads_a_version_in_six_queries_whatever_its_size(small_and_large):
+    small, large = small_and_large
+    counted = [queries(lambda v=v: load_tree(v)) for v in (small, large)]
+    assert [(count, len(tree.nodes)) for count, tree in counted] == [
+        (TREE_QUERIES, 5), (TREE_QUERIES, 61),
+    ]
+
+
+def test_evaluating_costs_the_same_queries_for_a_small_and_a_large_tree(world, small_and_large):
+    small, large = small_and_large
+    small_count, small_result = queries(lambda: evaluate_version(
+        version=small, answers={"q0": "on", "q1": "on"}, referring_site=world.chorley, at=NIGHT,
+    ))
+    large_count, large_result = queries(lambda: evaluate_version(
+        version=large, answers={f"q{i}": "on" for i in range(30)},
+        referring_site=world.chorley, at=NIGHT,
+    ))
+    assert (small_count, large_count) == (CONTEXT_QUERIES, CONTEXT_QUERIES)
+    assert (small_result.outcome.key, len(large_result.path)) == ("o-end", 30)
+
+
+def test_evaluating_costs_the_same_queries_for_a_short_and_a_long_rota_history(
+    world, rotas, small_and_large
+):
+    small, _ = small_and_large
+    short, before = queries(lambda: load_evaluation_context(small, NIGHT))
+    # Three years of nightly shifts before the window, and a year after it.
+    others = ClinicianFactory.create_batch(3, home_trust=world.trust_a)
+    first = london(2023, 3, 1, 20, 0)
+    Shift.objects.bulk_create(
+        Shift(rota=rotas.night, clinician=others[day % 3], kind="manual",
+              start=first + timedelta(days=day), end=first + timedelta(days=day, hours=12))
+        for day in range(4 * 365) if abs((first + timedelta(days=day)) - NIGHT) > timedelta(days=60)
+    )
+    long, after = queries(lambda: load_evaluation_context(small, NIGHT))
+    assert (short, long) == (CONTEXT_QUERIES, CONTEXT_QUERIES)
+    assert len(after.schedule.shifts) == len(before.schedule.shifts)
+
+
+def test_an_evaluation_context_evaluates_without_a_query(
+    world, published, django_assert_num_queries
+):
+    _, v1 = published
+    context = load_evaluation_context(v1, NOON)
+    with django_assert_num_queries(0):
+        for answers in ({}, {"bleeding": "yes"}):
+            context.evaluate(answers=answers, referring_site=world.blackburn.pk)
+        context.evaluate(answers={}, referring_site=world.chorley)
+
+
+def test_the_context_loads_the_rotas_the_steps_name_and_those_answering_their_roles(
+    world, rotas, published
+):
+    _, v1 = published
+    unrelated = RotaFactory(network=world.network, slug="urology", role="urologist",
+                            based_at=world.blackburn)
+    ShiftFactory(rota=unrelated, clinician=ClinicianFactory(home_trust=world.trust_b),
+                 start=NIGHT - timedelta(hours=2), end=NIGHT + timedelta(hours=10))
+    context = load_evaluation_context(v1, NIGHT)
+    assert set(context.schedule.rotas) == {rotas.day.pk, rotas.night.pk, rotas.vascular.pk}
+    assert {shift.rota_id for shift in context.schedule.shifts} <= set(context.schedule.rotas)
+
+
+@pytest.mark.parametrize(("at", "answers"), [
+    (NOON, {}), (NOON, {"bleeding": "yes"}), (NOON, {"bleeding": "no"}),  # in hours: asked
+    (NIGHT, {}), (london(2026, 12, 25, 3, 0), {}),  # out of hours: by referring site
+])
+@pytest.mark.parametrize("site", ["chorley", "blackburn", "preston"])
+def test_evaluating_the_rotas_needed_answers_as_evaluating_the_whole_network(
+    world, rotas, published, at, site, answers
+):
+    _, v1 = published
+    # Rotas the pathway never names: they move the network's hub (most rotas are based
+    # at Royal Blackburn), whose switchboard is every escalation's last resort.
+    for slug in ("urology", "stroke", "paeds", "neuro"):
+        RotaFactory(network=world.network, slug=slug, role=slug, based_at=world.blackburn)
+    tree = load_tree(v1)
+    whole = evaluate(version_tree=tree, answers=answers, referring_site=getattr(world, site),
+                     at=at, schedule=schedule_around(network_ids=[tree.network_id], at=at))
+    needed = load_evaluation_context(v1, at).evaluate(
+        answers=answers, referring_site=getattr(world, site)
+    )
+    assert needed.as_dict() == whole.as_dict()
+    if needed.outcome is not None and needed.outcome.if_no_answer is not None:
+        assert needed.outcome.if_no_answer["label"] == "Royal Blackburn switchboard"
+
+
+def test_validate_version_costs_the_same_queries_for_a_small_and_a_large_tree(small_and_large):
+    counted = [queries(lambda v=v: validate_version(v)) for v in small_and_large]
+    assert [problems for _, problems in counted] == [[], []]
+    assert counted[0][0] == counted[1][0]
