@@ -37,7 +37,7 @@ from rota.presentation import (
     redact_people,
     status_of,
 )
-from rota.selectors import answers_at, load_schedule, read_graph
+from rota.selectors import RotaGraph, answers_at, load_schedule, read_graph
 from rota.serializers import (
     ClinicianSerializer,
     CoverInputSerializer,
@@ -354,7 +354,8 @@ def oncall(request):
         )
     if rota_slug:
         # The rota's whole network in one query: its answer may reach any of them.
-        graph = read_graph(Q(network__rotas__slug=rota_slug))
+        graph = read_graph(Q(network__rotas__slug=rota_slug)) if re.fullmatch(
+            SLUG_PATTERN, rota_slug) else RotaGraph()
         rota_id = graph.rota_by_slug(rota_slug)
         if rota_id is None:
             raise ApiError(f"No rota is called {rota_slug!r}.", code="does_not_exist",

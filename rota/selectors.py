@@ -305,9 +305,11 @@ def schedule_for_rotas(rota_ids: Iterable[int], *, at: datetime) -> Schedule:
 
 # Narrowest first. An answer reports instants (since, until, who is next); one
 # that lies at the edge of the loaded window is worked out again on the next,
-# up to the four weeks either side that define "no change scheduled". Eight
-# days hold a weekly rota's whole turn and the next one's start.
-ANSWER_REACHES = (timedelta(days=8), ANSWER_WINDOW)
+# up to the four weeks either side that define "no change scheduled". Two days
+# settle a daily rota's answer, eight a weekly rota's whole turn and the next
+# one's start; measured on the national dataset, a board of 40 rotas costs half
+# what eight days first cost, and one rota no more.
+ANSWER_REACHES = (timedelta(days=2), timedelta(days=8), ANSWER_WINDOW)
 
 
 def answers_at(
