@@ -3,7 +3,7 @@
 Thin adapters: an evaluation (and whether it is logged) comes from
 :func:`pathways.decisions.referral_record`, its redaction from
 :mod:`pathways.presentation`, who may see drafts and decisions from
-:mod:`rota.access`, instants from :mod:`rota.timeparse`.
+:mod:`rota.access`, instants from :mod:`api.timeparse`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from api.authentication import acting_user
+from api.errors import ApiError
+from api.schema import error_responses
+from api.views import (
+    NETWORK_FILTER,
+    SLUG_PATTERN,
+    NetworkFilteredViewSet,
+    instant_param,
+    row_by_slug,
+)
 from pathways.decisions import (
     VersionRetired,
     decision_by_reference,
@@ -54,16 +64,6 @@ from pathways.serializers import (
     VersionTreeSerializer,
 )
 from rota.access import Kind, may_read, network_ids_where, viewer_for
-from rota.api import (
-    NETWORK_FILTER,
-    SLUG_PATTERN,
-    NetworkFilteredViewSet,
-    instant_param,
-    row_by_slug,
-)
-from rota.api_errors import ApiError
-from rota.api_schema import error_responses
-from rota.tokens import acting_user
 
 DECISIONS_DEFAULT_RANGE = timedelta(days=7)
 DECISIONS_LONGEST_RANGE = timedelta(days=31)

@@ -2,12 +2,11 @@
 
 Thin adapters: who is on call comes from :mod:`rota.oncall`, its shape from
 :mod:`rota.presentation`, what a caller may see and do from :mod:`rota.access`,
-writes from :mod:`rota.services`, instants from :mod:`rota.timeparse`.
+writes from :mod:`rota.services`; the plumbing every resource shares from :mod:`api`.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.db.models import Prefetch
@@ -20,13 +19,22 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from api.authentication import acting_user
+from api.errors import ApiError
+from api.schema import error_responses
+from api.views import (
+    NETWORK_FILTER,
+    ODS_PATTERN,
+    SLUG_PATTERN,
+    NetworkFilteredViewSet,
+    instant_param,
+    row_by_slug,
+)
 from rota import models, services
 from rota.access import Kind, may_change, viewer_for
-from rota.api_errors import ApiError
-from rota.api_schema import error_responses
 from rota.calendars import LONDON
 from rota.oncall import answer_at, resolve_timeline
 from rota.presentation import (
@@ -52,48 +60,12 @@ from rota.serializers import (
     TrustSerializer,
 )
 from rota.services import leave_window
-from rota.timeparse import InstantError, parse_instant
-from rota.tokens import acting_user
 
 DEFAULT_RANGE = timedelta(days=7)
 LONGEST_RANGE = timedelta(days=100)
-# What a slug or ODS code can be. Anything else cannot exist, and is refused before
-# it reaches the database (PostgreSQL rejects text with NUL bytes with an error).
-SLUG_PATTERN = "[-a-zA-Z0-9_]+"
-ODS_PATTERN = "[A-Za-z0-9]+"
-
-
-def instant_param(request, name: str, *, now):
-    """Query parameter ``name`` as an instant (``now`` when absent); 400 when unusable."""
-    try:
-        return parse_instant(request.query_params.get(name), now=now)
-    except InstantError as error:
-        raise ApiError(error.message, code=error.code, field=name) from error
-
-
-def row_by_slug(model, request, name: str):
-    """The ``model`` row whose slug is query parameter ``name``; 400 when there is none."""
-    slug = request.query_params.get(name)
-    if not slug:
-        return None
-    found = (
-        model.objects.filter(slug=slug).first() if re.fullmatch(SLUG_PATTERN, slug) else None
-    )
-    if found is None:
-        noun = model._meta.verbose_name
-        raise ApiError(f"No {noun} is called {slug!r}.", code="does_not_exist", field=name)
-    return found
-
-
-def _network_param(request) -> models.Network | None:
-    return row_by_slug(models.Network, request, "network")
 
 
 # --- Reference data ------------------------------------------------------
-
-NETWORK_FILTER = OpenApiParameter(
-    "network", str, description="Only this network (its slug, e.g. lsc).", required=False
-)
 
 
 @extend_schema_view(
@@ -107,20 +79,6 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NetworkSerializer
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-
-
-class NetworkFilteredViewSet(viewsets.ReadOnlyModelViewSet):
-    """A read-only resource whose list takes ``?network=<slug>``; ``network_path`` reaches it."""
-
-    network_path = "network"
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action == "list":
-            network = _network_param(self.request)
-            if network is not None:
-                queryset = queryset.filter(**{self.network_path: network})
-        return queryset
 
 
 @extend_schema_view(
@@ -356,7 +314,7 @@ def oncall(request):
         rota = row_by_slug(models.Rota, request, "rota")
         network_id, rota_ids = rota.network_id, [rota.id]
     else:
-        network = _network_param(request)
+        network = row_by_slug(models.Network, request, "network")
         network_id, rota_ids = network.id, None
     # One rota: only the rotas its answer may reach; a network: all of them.
     schedule = (
@@ -445,12 +403,3 @@ def leave_create(request):
         user=acting_user(request.user),
     )
     return Response(LeaveSerializer(leave).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(exclude=True)
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
-@permission_classes([permissions.AllowAny])
-def not_found(request, *args, **kwargs):
-    """Any other address under /api/: a 404 in the error shape."""
-    hint = "" if request.path.endswith("/") else " API addresses end with a slash."
-    raise NotFound(f"There is no API endpoint at {request.path}.{hint}")

@@ -14,26 +14,11 @@ from django.utils.encoding import smart_str
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.timeparse import InstantError, parse_instant
 from rota import access, models
 from rota.oncall import ContactInfo, SiteInfo
 from rota.phones import dialling_uri
 from rota.presentation import describe_contact, iso
-from rota.timeparse import InstantError, parse_instant
-
-# --- Errors --------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable, for programs: e.g. not_found, invalid.")
-    message = serializers.CharField(help_text="For a person: what is wrong and what to do.")
-    field = serializers.CharField(
-        allow_null=True, help_text="The parameter, body field or answer concerned."
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
-
 
 # --- Reference data ------------------------------------------------------
 
@@ -287,7 +272,7 @@ class RotaShiftsSerializer(serializers.Serializer):
 
 
 class InstantField(serializers.CharField):
-    """An ISO 8601 instant; without an offset, Europe/London wall time (see rota.timeparse)."""
+    """An ISO 8601 instant; without an offset, Europe/London wall time (see api.timeparse)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "ISO 8601; without an offset, Europe/London wall time.")

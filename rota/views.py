@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from api.timeparse import InstantError, parse_instant
 from rota import services
 from rota.access import (
     NETWORK_LEAD,
@@ -41,7 +42,6 @@ from rota.models import Clinician, Network, Note, Rota, Site
 from rota.oncall import resolve_timeline
 from rota.presentation import describe_contact
 from rota.selectors import load_schedule
-from rota.timeparse import InstantError, parse_instant
 
 TIMELINE_DAYS = 14
 BOARD_BEHIND = timedelta(days=1)

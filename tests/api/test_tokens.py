@@ -7,11 +7,12 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.authentication import TokenPrincipal
 from rota import access
 from rota.access import viewer_for
 from rota.models import ApiToken, FeedToken
 from rota.token_admin import ApiTokenAdmin, FeedTokenAdmin
-from rota.tokens import TokenPrincipal, api_token_create, api_token_revoke
+from rota.tokens import api_token_create, api_token_revoke
 from tests.api.conftest import client_as
 
 RATES = {"anon": "3/min", "token": "5/min"}
