@@ -18,10 +18,9 @@ from api.errors import ApiError
 from api.timeparse import InstantError, parse_instant
 from rota.models import Network
 
-# What a slug or ODS code can be. Anything else cannot exist, and is refused before
-# it reaches the database (PostgreSQL rejects text with NUL bytes with an error).
+# What a slug can be (an ODS code: common.ods). Anything else cannot exist, and is refused
+# before it reaches the database (PostgreSQL rejects text with NUL bytes with an error).
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
-ODS_PATTERN = "[A-Za-z0-9]+"
 
 
 def instant_param(request, name: str, *, now):

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from phonenumbers import NumberParseException
 
+from common.phones import dialling_uri
 from pathways.errors import EvaluationError
 from pathways.markdown import render_markdown
 from pathways.models import Urgency
@@ -37,7 +38,6 @@ from rota.oncall import (
     who_answers_role,
     who_answers_rota,
 )
-from rota.phones import dialling_uri
 from rota.presentation import describe_answer, iso
 from rota.selectors import schedule_around
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from common.london import spoken
 from pathways.models import Pathway, VersionStatus
 from pathways.pdf import pathway_pdf
 from pathways.printing import printed_version
-from rota.calendars import local
 from rota.pack import load_pack, render_pack_pdf
 
 CURRENT = "current"
@@ -104,10 +104,9 @@ def fallback_pack_export(
                 what += " (holds personal numbers: readable by the service's account only)"
             files.append((filename, what))
             tell(len(versions) + offset, filename)
-        made = local(now)
         index = render_to_string("pdf/fallback_index.html", {
             "network": network.name,
-            "made": f"{made:%H:%M on %a %-d %b %Y} ({made:%Z})",
+            "made": spoken(now),
             "files": files,
         })
         _write(partial / "index.html", index.encode(), SHARED)

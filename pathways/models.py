@@ -28,9 +28,9 @@ from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.phones import normalise_uk_number
 from pathways.errors import FrozenError
 from rota.models import Network, Rota, Site, Trust, slug_help
-from rota.phones import normalise_uk_number
 
 key_help = "Lower-case letters, digits and hyphens; unique within the version."
 

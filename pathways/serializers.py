@@ -13,6 +13,7 @@ from django.core import validators
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common import ods
 from pathways import models
 from rota.bounds import MAX_ANSWERS
 from rota.models import Site
@@ -206,10 +207,12 @@ class SiteCodeField(SlugField):
         super().__init__(slug_field="ods_code", queryset=Site.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and len(data) <= Site._meta.get_field("ods_code").max_length:
-            data = data.upper()
-        elif isinstance(data, str):
-            self.fail("does_not_exist", value=repr(data[:10] + "…"))
+        if isinstance(data, str):
+            code = ods.normalise(data)
+            if code is None:
+                shown = data if len(data) <= ods.MAX_LENGTH else repr(data[:10] + "…")
+                self.fail("does_not_exist", value=shown)
+            data = code
         return super().to_internal_value(data)
 
 

@@ -27,12 +27,12 @@ from api.errors import ApiError
 from api.schema import error_responses
 from api.views import (
     NETWORK_FILTER,
-    ODS_PATTERN,
     SLUG_PATTERN,
     NetworkFilteredViewSet,
     instant_param,
     row_by_slug,
 )
+from common import ods
 from rota import models, services
 from rota.access import Kind, may_change, viewer_for
 from rota.calendars import LONDON
@@ -91,7 +91,7 @@ class TrustViewSet(NetworkFilteredViewSet):
     queryset = models.Trust.objects.select_related("network").order_by("name", "id")
     serializer_class = TrustSerializer
     lookup_field = "ods_code"
-    lookup_value_regex = ODS_PATTERN
+    lookup_value_regex = ods.URL_PATTERN
 
 
 @extend_schema_view(
@@ -104,7 +104,7 @@ class SiteViewSet(NetworkFilteredViewSet):
     queryset = models.Site.objects.select_related("trust__network").order_by("name", "id")
     serializer_class = SiteSerializer
     lookup_field = "ods_code"
-    lookup_value_regex = ODS_PATTERN
+    lookup_value_regex = ods.URL_PATTERN
     network_path = "trust__network"
 
 

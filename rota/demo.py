@@ -25,8 +25,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.london import instant_at, local, stamp
+from common.phones import normalise_uk_number
 from rota import access, services
-from rota.calendars import NetworkCalendar, instant_at, is_working_day, local
+from rota.calendars import NetworkCalendar, is_working_day
 from rota.generation import PatternSpec, participant_for, pattern_extend
 from rota.models import (
     Clinician,
@@ -45,7 +47,6 @@ from rota.models import (
     Site,
     Trust,
 )
-from rota.phones import normalise_uk_number
 
 DISCLAIMER = (
     "The demo network is illustrative only and is not clinical guidance: the clinicians, "
@@ -459,7 +460,7 @@ def _seed_rotas(network, sites, clinicians, actor):
 
 
 def _when(instant: datetime) -> str:
-    return local(instant).strftime("%a %d %b %Y %H:%M")
+    return stamp(instant)
 
 
 class _DemoEvents:

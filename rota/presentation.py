@@ -9,10 +9,10 @@ full description and is redacted for whoever reads it.
 
 from __future__ import annotations
 
+from common.london import local, spoken  # noqa: F401  (spoken: read here by pages)
+from common.phones import dialling_uri
 from rota.access import Viewer
-from rota.calendars import local
 from rota.oncall import ClinicianInfo, ContactInfo, OnCallAnswer, Schedule, SiteInfo
-from rota.phones import dialling_uri
 
 KIND_LABELS = {
     "mobile": "Mobile",
@@ -26,12 +26,6 @@ KIND_LABELS = {
 def iso(instant) -> str | None:
     """An instant as ISO 8601 with its Europe/London offset."""
     return local(instant).isoformat() if instant else None
-
-
-def spoken(instant) -> str:
-    """``03:12 on Mon 28 Dec 2026 (GMT)``: an instant in London time, saying its zone."""
-    wall = local(instant)
-    return f"{wall:%H:%M on %a %-d %b %Y} ({wall:%Z})"
 
 
 def switchboard_route(site: SiteInfo, ask_for: str) -> str:

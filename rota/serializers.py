@@ -15,9 +15,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.timeparse import InstantError, parse_instant
+from common.phones import dialling_uri
 from rota import access, models
 from rota.oncall import ContactInfo, SiteInfo
-from rota.phones import dialling_uri
 from rota.presentation import describe_contact, iso
 
 # --- Reference data ------------------------------------------------------

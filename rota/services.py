@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.london import instant_at, stamp
+from common.phones import normalise_uk_number
 from rota.bounds import FURTHEST, LONGEST_LEAVE
-from rota.calendars import LONDON, instant_at
 from rota.models import Clinician, Cover, Divert, Leave, Note, Rota, Shift, ShiftKind
-from rota.phones import normalise_uk_number
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _save(instance, *, user=None, reason: str = ""):
 
 
 def _when(instant: datetime) -> str:
-    return instant.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
+    return stamp(instant)
 
 
 def _require_aware(**instants: datetime) -> None:

@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from api.timeparse import InstantError, parse_instant
+from common.london import both_instants, instant_at, local
 from rota import services
 from rota.access import (
     NETWORK_LEAD,
@@ -37,7 +38,6 @@ from rota.access import (
 )
 from rota.board import board_groups, matches, next_change
 from rota.bounds import LONGEST_NOTE, NOTE_LENGTH
-from rota.calendars import LONDON, instant_at, local
 from rota.models import Clinician, Network, Note, Rota, Site
 from rota.oncall import resolve_timeline
 from rota.presentation import describe_contact
@@ -86,8 +86,7 @@ def asked_instant(query, now: datetime) -> AskedInstant:
     except InstantError as error:
         naive = _naive(text)
         if error.code == "ambiguous_time" and naive is not None:
-            first = naive.replace(tzinfo=LONDON, fold=0)
-            second = naive.replace(tzinfo=LONDON, fold=1)
+            first, second = both_instants(naive)
             return AskedInstant(now, True, problem=(
                 f"{naive:%H:%M} on {naive:%a %d %b %Y} happens twice: the clocks go back "
                 "that night. Choose which one."
