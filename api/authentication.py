@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions, throttling
 from rest_framework.settings import api_settings
 
+from common.history import acting
 from rota.models import ApiToken
 from rota.tokens import secret_hash
 
@@ -48,7 +49,7 @@ def acting_user(user):
     """The user a write is recorded against: for a token, the admin who issued it."""
     if isinstance(user, TokenPrincipal):
         return user.token.created_by
-    return user if getattr(user, "is_authenticated", False) else None
+    return acting(user)
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
+from common.history import acting
 from pathways.engine import Evaluation, evaluate, load_evaluation_context
 from pathways.errors import EvaluationError, PathwayError
 from pathways.models import Channel, Decision, VersionStatus
@@ -86,7 +87,7 @@ def decision_create(
                            code="incomplete")
     if channel not in Channel.values:
         raise PathwayError(f"'{channel}' is not a channel.", code="channel")
-    acting = user if user is not None and getattr(user, "is_authenticated", False) else None
+    acting_user = acting(user)
     for attempt in range(1, REFERENCE_ATTEMPTS + 1):
         try:
             with transaction.atomic():
@@ -96,7 +97,7 @@ def decision_create(
                     answers=[step.as_dict() for step in evaluation.path],
                     outcome=evaluation.outcome.as_dict(),
                     referring_site_id=evaluation.referring_site.id,
-                    user=acting,
+                    user=acting_user,
                     at=evaluation.at,
                     created_at=now,
                     channel=channel,

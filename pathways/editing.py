@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.utils.text import slugify
 
+from common.history import change_reason
 from pathways.errors import FrozenError, PathwayError
 from pathways.models import (
     Branch,
@@ -29,7 +30,7 @@ from pathways.models import (
     PathwayVersion,
     VersionStatus,
 )
-from pathways.publishing import _save, change_reason, version_publish
+from pathways.publishing import _save, version_publish
 from pathways.tree import load_tree
 from pathways.validation import unreachable_if_removed
 
