@@ -46,11 +46,12 @@ def api_token_create(
     return token, secret
 
 
-def api_token_revoke(*, token: ApiToken, at: datetime) -> ApiToken:
-    if token.revoked_at is None:
-        token.revoked_at = at
-        token.save(update_fields=["revoked_at"])
-    return token
+def revoke(secret: ApiToken | FeedToken, *, at: datetime) -> ApiToken | FeedToken:
+    """Revoke an API token or a calendar feed from ``at``; revoking twice keeps the first."""
+    if secret.revoked_at is None:
+        secret.revoked_at = at
+        secret.save(update_fields=["revoked_at"])
+    return secret
 
 
 @transaction.atomic
@@ -66,13 +67,6 @@ def feed_token_create(
     feed.full_clean()
     feed.save()
     return feed, secret
-
-
-def feed_token_revoke(*, feed: FeedToken, at: datetime) -> FeedToken:
-    if feed.revoked_at is None:
-        feed.revoked_at = at
-        feed.save(update_fields=["revoked_at"])
-    return feed
 
 
 def feed_for_secret(secret: str, *, kind: str) -> FeedToken | None:
