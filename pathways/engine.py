@@ -38,7 +38,7 @@ from rota.oncall import (
     who_answers_role,
     who_answers_rota,
 )
-from rota.presentation import describe_answer, iso
+from rota.presentation import describe_answer, iso, switchboard_route
 from rota.selectors import schedule_around
 
 URGENCY_LABELS = dict(Urgency.choices)
@@ -431,8 +431,8 @@ def _contact(
                 role=step.role,
                 unresolved=(
                     f"The role '{step.role}' has {found} serving {site.short_name} {when}: "
-                    f"call {site.short_name} switchboard on {site.switchboard} and ask for "
-                    f"the on-call {step.role.replace('-', ' ')}."
+                    + switchboard_route(site, f"the on-call {step.role.replace('-', ' ')}",
+                                        opening=False) + "."
                 ),
             ), None
         answered = who_answers_role(
@@ -452,8 +452,8 @@ def _answered(base: dict, answered: RoleAnswer, schedule: Schedule, site: SiteRe
             "until": iso(spell.until),
             "answer": describe_answer(spell.answer, schedule) if spell.answer else None,
             "unresolved": "" if spell.rota else (
-                f"No rota of this role serves {site.short_name} then: call {site.short_name} "
-                f"switchboard on {site.switchboard}."
+                f"No rota of this role serves {site.short_name} then: "
+                f"{switchboard_route(site, opening=False)}."
             ),
         }
     return Contact(
@@ -517,7 +517,7 @@ def _if_no_answer(contacts: tuple[Contact, ...], hub: SiteInfo | None) -> dict |
         "number": hub.switchboard,
         "tel": _tel(hub.switchboard),
         "text": (
-            f"If nobody above answers, call {hub.short_name} switchboard on {hub.switchboard}: "
+            f"If nobody above answers, {switchboard_route(hub, opening=False)}: "
             "say who you could not reach, and they will find who is covering."
         ),
     }

@@ -20,6 +20,7 @@ from icalendar import Calendar, Event
 from rota.calendars import instant_at, local
 from rota.models import Clinician, Cover, Rota, Shift
 from rota.oncall import Schedule, Segment, answer_spans, resolve_timeline
+from rota.presentation import switchboard_route
 from rota.selectors import load_schedule
 from rota.tokens import feed_for_secret
 
@@ -88,10 +89,7 @@ def rota_calendar(schedule: Schedule, rota_id: int, *, start: datetime, end: dat
     """The rota's timeline over ``[start, end)`` as a calendar; quiet hours are left out."""
     rota = schedule.rotas[rota_id]
     calendar = _calendar(rota.name)
-    route = (
-        f"Call {rota.based_at.short_name} switchboard on {rota.based_at.switchboard} "
-        f"and ask for {rota.ask_for}."
-    )
+    route = f"{switchboard_route(rota.based_at, rota.ask_for)}."
     fallback = schedule.rotas.get(rota.fallback_id) if rota.fallback_id else None
     for segment in _visible(answer_spans(schedule, rota_id), start, end):
         if not (segment.on_call or segment.gap or segment.divert):

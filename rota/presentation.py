@@ -28,8 +28,15 @@ def iso(instant) -> str | None:
     return local(instant).isoformat() if instant else None
 
 
-def switchboard_route(site: SiteInfo, ask_for: str) -> str:
-    return f"Call {site.short_name} switchboard on {site.switchboard} and ask for {ask_for}"
+def switchboard_route(site: SiteInfo, ask_for: str | None = None, *, opening: bool = True) -> str:
+    """How to reach someone through a site's switchboard, as one clause.
+
+    "Call Royal Preston switchboard on 01772 716565 and ask for the on-call IR
+    consultant"; without ``ask_for`` only the call. ``opening=False`` for the
+    middle of a sentence ("call ..."). Callers add their own full stop.
+    """
+    route = f"{'Call' if opening else 'call'} {site.short_name} switchboard on {site.switchboard}"
+    return f"{route} and ask for {ask_for}" if ask_for else route
 
 
 def describe_contact(contact: ContactInfo) -> dict:
