@@ -78,7 +78,7 @@ class PathwayAdmin(AccessAdmin):
 
     @admin.display(description="Published version")
     def published_number(self, obj):
-        published = obj.versions.filter(status=models.VersionStatus.PUBLISHED).first()
+        published = models.published_version(obj)
         return published.number if published else "none"
 
     def get_readonly_fields(self, request, obj=None):

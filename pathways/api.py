@@ -51,7 +51,7 @@ from pathways.models import (
     Option,
     Pathway,
     PathwayVersion,
-    VersionStatus,
+    published_version,
 )
 from pathways.presentation import decision_as_dict, redact_evaluation
 from pathways.serializers import (
@@ -348,9 +348,7 @@ class PathwayViewSet(NetworkFilteredViewSet):
     lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
-        published = PathwayVersion.objects.filter(
-            pathway=OuterRef("pk"), status=VersionStatus.PUBLISHED
-        )
+        published = PathwayVersion.objects.published().filter(pathway=OuterRef("pk"))
         drafts = network_ids_where(self.request.user, Kind.DRAFT, change=False)
         if drafts is None:
             return super().get_queryset()
@@ -364,8 +362,7 @@ class PathwayViewSet(NetworkFilteredViewSet):
     def _version(self, pathway, number: int | None) -> PathwayVersion | None:
         """Version ``number`` if the caller may see it; without a number, the published one."""
         if number is None:
-            return next((v for v in pathway.versions.all()
-                         if v.status == VersionStatus.PUBLISHED), None)
+            return published_version(pathway)
         return next((v for v in self._visible_versions(pathway) if v.number == number), None)
 
     def retrieve(self, request, slug=None):

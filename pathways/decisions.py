@@ -145,8 +145,7 @@ def _retired_message(version) -> str:
     from pathways.models import PathwayVersion
 
     newer = (
-        PathwayVersion.objects.filter(pathway_id=version.pathway_id,
-                                      status=VersionStatus.PUBLISHED)
+        PathwayVersion.objects.published().filter(pathway_id=version.pathway_id)
         .values_list("number", flat=True).first()
     )
     when = f" at {spoken(version.retired_at)}" if version.retired_at else ""

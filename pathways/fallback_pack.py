@@ -24,7 +24,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 
 from common.london import spoken
-from pathways.models import Pathway, VersionStatus
+from pathways.models import Pathway, VersionStatus, published_version
 from pathways.pdf import pathway_pdf
 from pathways.printing import printed_version
 from rota.pack import load_pack, render_pack_pdf
@@ -68,7 +68,7 @@ def fallback_pack_export(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     versions = [
-        pathway.versions.get(status=VersionStatus.PUBLISHED)
+        published_version(pathway)
         for pathway in Pathway.objects.filter(
             network=network, versions__status=VersionStatus.PUBLISHED
         ).order_by("title")

@@ -116,9 +116,7 @@ def version_publish(*, version: PathwayVersion, user, now: datetime) -> PathwayV
             code="invalid",
             problems=problems,
         )
-    previous = PathwayVersion.objects.filter(
-        pathway_id=current.pathway_id, status=VersionStatus.PUBLISHED
-    ).first()
+    previous = PathwayVersion.objects.published().filter(pathway_id=current.pathway_id).first()
     if previous is not None:
         previous.status = VersionStatus.RETIRED
         previous.retired_at = now

@@ -123,13 +123,6 @@ class VersionTreeSerializer(VersionSerializer):
         return {node.key: NodeSerializer(node).data for node in version.nodes.all()}
 
 
-def _published(pathway):
-    """The published version among ``pathway``'s prefetched versions, if any."""
-    return next(
-        (v for v in pathway.versions.all() if v.status == models.VersionStatus.PUBLISHED), None
-    )
-
-
 class PathwaySerializer(serializers.ModelSerializer):
     """A pathway with its published version's number (versions prefetched)."""
 
@@ -147,12 +140,12 @@ class PathwaySerializer(serializers.ModelSerializer):
         ]
 
     def get_published_version(self, pathway) -> int | None:
-        version = _published(pathway)
+        version = models.published_version(pathway)
         return version.number if version else None
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_published_at(self, pathway) -> str | None:
-        version = _published(pathway)
+        version = models.published_version(pathway)
         return iso(version.published_at) if version else None
 
 
