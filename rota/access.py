@@ -220,9 +220,29 @@ def viewer_for(user, network_id: int) -> Viewer:
     return ANONYMOUS
 
 
-def visible_contacts(viewer: Viewer, contacts):
-    """The contact methods ``viewer`` may see, in their stored order."""
-    return tuple(c for c in contacts if c.visibility in viewer.visibilities)
+def visible_contacts(viewer: Viewer, contacts) -> tuple:
+    """The contact methods whose visibility ``viewer``'s role allows, in their stored order.
+
+    ``contacts`` are rows or infos (``.visibility``) or described dictionaries.
+    """
+    return tuple(
+        c for c in contacts
+        if (c["visibility"] if isinstance(c, dict) else c.visibility) in viewer.visibilities
+    )
+
+
+def shown_contacts(viewer: Viewer, contacts) -> tuple:
+    """The contacts of a person ``viewer`` is shown: none unless they see names, then the visible.
+
+    The one rule for a clinician's contacts wherever they are shown: on-call
+    answers, the API's clinicians, the clinician page.
+    """
+    return visible_contacts(viewer, contacts) if viewer.sees_names else ()
+
+
+def visible_name(viewer: Viewer, name: str | None) -> str | None:
+    """A person's name as ``viewer`` may see it: withheld (None) unless they see names."""
+    return name if viewer.sees_names else None
 
 
 def may_see_board(user, network_id: int) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from common.london import local, spoken  # noqa: F401  (spoken: read here by pages)
 from common.phones import dialling_uri
-from rota.access import Viewer
+from rota.access import Viewer, shown_contacts
 from rota.oncall import ClinicianInfo, ContactInfo, OnCallAnswer, Schedule, SiteInfo
 
 KIND_LABELS = {
@@ -177,7 +177,7 @@ def redact_people(people: list[dict], viewer: Viewer) -> list[dict]:
         return [{"name": None, "role": p["role"], "source": p["source"], "contacts": []}
                 for p in people]
     return [
-        {**p, "contacts": [c for c in p["contacts"] if c["visibility"] in viewer.visibilities]}
+        {**p, "contacts": list(shown_contacts(viewer, p["contacts"]))}
         for p in people
     ]
 

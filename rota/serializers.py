@@ -132,14 +132,11 @@ class ClinicianSerializer(serializers.ModelSerializer):
         return self.context["viewer_for"](clinician.home_trust.network_id)
 
     def get_name(self, clinician) -> str | None:
-        return clinician.name if self._viewer(clinician).sees_names else None
+        return access.visible_name(self._viewer(clinician), clinician.name)
 
     @extend_schema_field(ContactSerializer(many=True))
     def get_contacts(self, clinician) -> list[dict]:
-        viewer = self._viewer(clinician)
-        if not viewer.sees_names:
-            return []
-        methods = access.visible_contacts(viewer, clinician.contact_methods.all())
+        methods = access.shown_contacts(self._viewer(clinician), clinician.contact_methods.all())
         return [describe_contact(contact_info(m)) for m in methods]
 
 
