@@ -49,6 +49,11 @@ def instant_at(day: date, wall: time) -> datetime:
     return naive.replace(tzinfo=LONDON, fold=0).astimezone(UTC)
 
 
+def iso(instant: datetime | None) -> str | None:
+    """An instant as ISO 8601 with its Europe/London offset (None stays None)."""
+    return local(instant).isoformat() if instant else None
+
+
 def both_instants(naive: datetime) -> tuple[datetime, datetime]:
     """The two instants of a wall time the autumn clock change repeats: BST, then GMT."""
     return naive.replace(tzinfo=LONDON, fold=0), naive.replace(tzinfo=LONDON, fold=1)

@@ -13,12 +13,13 @@ from django.core import validators
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import InstantField, LondonDateTimeField, SlugField
 from common import ods
 from pathways import models
 from rota.bounds import MAX_ANSWERS
 from rota.models import Site
 from rota.presentation import iso
-from rota.serializers import InstantField, LondonDateTimeField, OnCallAnswerSerializer, SlugField
+from rota.serializers import OnCallAnswerSerializer
 
 # A version number beyond PostgreSQL's integer cannot exist; refused before querying.
 LARGEST_NUMBER = 2**31 - 1

@@ -9,7 +9,8 @@ full description and is redacted for whoever reads it.
 
 from __future__ import annotations
 
-from common.london import local, spoken  # noqa: F401  (spoken: read here by pages)
+# iso and spoken are read from here by pages, the engine and the API.
+from common.london import iso, spoken  # noqa: F401
 from common.phones import dialling_uri
 from rota.access import Viewer, shown_contacts
 from rota.oncall import ClinicianInfo, ContactInfo, OnCallAnswer, Schedule, SiteInfo
@@ -21,11 +22,6 @@ KIND_LABELS = {
     "extension": "Extension",
     "email": "Email",
 }
-
-
-def iso(instant) -> str | None:
-    """An instant as ISO 8601 with its Europe/London offset."""
-    return local(instant).isoformat() if instant else None
 
 
 def switchboard_route(site: SiteInfo, ask_for: str | None = None, *, opening: bool = True) -> str:

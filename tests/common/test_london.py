@@ -8,6 +8,7 @@ from common.london import (
     LONDON,
     both_instants,
     instant_at,
+    iso,
     local,
     spoken,
     stamp,
@@ -57,3 +58,9 @@ def test_stamp_and_spoken():
     assert spoken(instant) == "03:12 on Mon 28 Dec 2026 (GMT)"
     summer = datetime(2026, 7, 1, 8, 5, tzinfo=timezone(timedelta(hours=1)))
     assert spoken(summer) == "08:05 on Wed 1 Jul 2026 (BST)"
+
+
+def test_iso_carries_the_london_offset():
+    assert iso(datetime(2026, 7, 1, 7, 0, tzinfo=UTC)) == "2026-07-01T08:00:00+01:00"
+    assert iso(datetime(2026, 1, 1, 7, 0, tzinfo=UTC)) == "2026-01-01T07:00:00+00:00"
+    assert iso(None) is None
