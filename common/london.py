@@ -64,6 +64,11 @@ def stamp(instant: datetime) -> str:
     return local(instant).strftime("%a %d %b %Y %H:%M")
 
 
+def utc_stamp(instant: datetime) -> str:
+    """``20261228T031200Z``: an instant in UTC, compact, for identifiers and file names."""
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def spoken(instant: datetime) -> str:
     """``03:12 on Mon 28 Dec 2026 (GMT)``: an instant in London time, saying its zone."""
     wall = local(instant)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from common.london import spoken
+from common.london import spoken, utc_stamp
 from pathways.models import Pathway, VersionStatus, published_version
 from pathways.pdf import pathway_pdf
 from pathways.printing import printed_version
@@ -52,10 +52,6 @@ def _write(path: Path, content: bytes, mode: int) -> None:
         handle.write(content)
 
 
-def _stamp(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def fallback_pack_export(
     network, *, out_dir: Path, now: datetime, days: int = 7, keep: int = 7,
     progress: Callable[[int, int, str], None] | None = None,
@@ -74,7 +70,7 @@ def fallback_pack_export(
         ).order_by("title")
     ]
     steps = len(versions) + 3
-    name = _stamp(now)
+    name = utc_stamp(now)
     partial = out_dir / f".{name}.partial"
     final = out_dir / name
     if final.exists():

@@ -33,9 +33,9 @@ from api.views import (
     row_by_slug,
 )
 from common import ods
+from common.london import local
 from rota import models, services
 from rota.access import Kind, may_change, viewer_for
-from rota.calendars import LONDON
 from rota.oncall import answer_at, resolve_timeline
 from rota.presentation import (
     describe_answer,
@@ -394,7 +394,7 @@ def leave_create(request):
     _require_manager(request.user, Kind.LEAVE, clinician.home_trust.network_id)
     if "first_day" in values:
         start, end = leave_window(
-            values["first_day"], values["last_day"], today=now.astimezone(LONDON).date()
+            values["first_day"], values["last_day"], today=local(now).date()
         )
     else:
         start, end = values["start"], values["end"]

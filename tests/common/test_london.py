@@ -12,6 +12,7 @@ from common.london import (
     local,
     spoken,
     stamp,
+    utc_stamp,
     wall_time_exists,
     wall_time_is_ambiguous,
 )
@@ -64,3 +65,8 @@ def test_iso_carries_the_london_offset():
     assert iso(datetime(2026, 7, 1, 7, 0, tzinfo=UTC)) == "2026-07-01T08:00:00+01:00"
     assert iso(datetime(2026, 1, 1, 7, 0, tzinfo=UTC)) == "2026-01-01T07:00:00+00:00"
     assert iso(None) is None
+
+
+def test_utc_stamp():
+    summer = datetime(2026, 7, 1, 8, 5, tzinfo=timezone(timedelta(hours=1)))
+    assert utc_stamp(summer) == "20260701T070500Z"
