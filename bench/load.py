@@ -239,8 +239,8 @@ def prepare_world(rng: random.Random) -> World:
     site = Site.objects.filter(trust__network=home).order_by("ods_code").first()
     Membership.objects.get_or_create(user=referrer, network=home, role=Role.REFERRER,
                                      defaults={"home_site": site})
-    versions = list(PathwayVersion.objects.filter(
-        pathway__network__in=networks, status="published").select_related("pathway"))
+    versions = list(PathwayVersion.objects.published().filter(
+        pathway__network__in=networks).select_related("pathway"))
     sites = {n.id: list(Site.objects.filter(trust__network=n).order_by("ods_code"))
              for n in networks}
     evaluations = []

@@ -67,7 +67,7 @@ def main() -> int:
     from rota.pack import load_pack, render_pack_pdf
 
     largest = (
-        PathwayVersion.objects.filter(status="published").annotate(size=Count("nodes"))
+        PathwayVersion.objects.published().annotate(size=Count("nodes"))
         .order_by("-size").select_related("pathway").first()
     )
     network = Network.objects.get(slug="lsc")

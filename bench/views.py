@@ -10,8 +10,8 @@ from django.utils import timezone
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from rota.api import instant_param
-from rota.api_errors import ApiError
+from api.errors import ApiError
+from api.views import instant_param
 from rota.models import Shift
 from rota.presentation import iso
 

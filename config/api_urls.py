@@ -9,6 +9,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from api.views import not_found
 from pathways import api as pathways_api
 from rota import api, ics
 
@@ -31,5 +32,5 @@ urlpatterns = [
         url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),
     path("feeds/rota/<str:secret>.ics", ics.rota_feed_view, name="feed-rota"),
     path("feeds/clinician/<str:secret>.ics", ics.clinician_feed_view, name="feed-clinician"),
-    re_path(r"^api/", api.not_found),
+    re_path(r"^api/", not_found),
 ]

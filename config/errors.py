@@ -2,7 +2,7 @@
 
 Each says what happened and what to do next; the referral flow's own refusals
 (``problem.html``) read the same way. The API answers its own errors as JSON
-(:mod:`rota.api_errors`), so these only ever serve pages.
+(:mod:`api.errors`), so these only ever serve pages.
 """
 
 from __future__ import annotations

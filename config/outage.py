@@ -53,9 +53,9 @@ def copy_loaded_at() -> datetime | None:
 
 def load_hub_switchboards() -> tuple[HubSwitchboard, ...]:
     """Read every network's hub switchboard from the database (one query)."""
+    from common.phones import dialling_uri
     from rota.models import Rota
     from rota.oncall import SiteInfo, hub_of
-    from rota.phones import dialling_uri
 
     bases: dict[str, list[SiteInfo]] = {}
     for rota in Rota.objects.select_related("network", "based_at").order_by("network__name"):

@@ -244,21 +244,21 @@ def _env_rate(name: str, default: str) -> str:
 # Session users (clinicians in the pages) are never throttled.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rota.tokens.ApiTokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rota.tokens.AnonymousThrottle",
-        "rota.tokens.ApiTokenThrottle",
+        "api.authentication.AnonymousThrottle",
+        "api.authentication.ApiTokenThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": _env_rate("API_ANON_RATE", "120/min"),
         "token": _env_rate("API_TOKEN_RATE", "600/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rota.api_parsers.BoundedJSONParser"],
-    "EXCEPTION_HANDLER": "rota.api_errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 

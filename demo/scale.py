@@ -32,6 +32,8 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from common.ods import is_ods_code
+from common.phones import normalise_uk_number
 from pathways.building import draft_fill
 from pathways.models import Pathway
 from pathways.publishing import version_create_draft, version_publish
@@ -54,7 +56,6 @@ from rota.models import (
     Site,
     Trust,
 )
-from rota.phones import normalise_uk_number
 
 SCALE_SLUG_PREFIX = "scale-"
 CHANGE_REASON = "Scale data generated"
@@ -272,6 +273,13 @@ def scale_networks() -> list[Network]:
     return list(Network.objects.filter(slug__startswith=SCALE_SLUG_PREFIX).order_by("slug"))
 
 
+def _ods_code(code: str) -> str:
+    """A generated trust or site code, held to what an ODS code looks like."""
+    if not is_ods_code(code):
+        raise ValueError(f"{code!r} is not an ODS code; the generator's codes must be.")
+    return code
+
+
 def _phone(prefix: str, rng: random.Random) -> str:
     return normalise_uk_number(f"{prefix}{rng.randrange(1000):03d}")
 
@@ -384,7 +392,7 @@ def _network(request, index, rng, towns, counts) -> _NetworkBuild:
     for number in range(1, rng.randint(4, 6) + 1):
         first, second = towns[2 * (number - 1)], towns[2 * (number - 1) + 1]
         trust = _save(Trust(
-            network=network, ods_code=f"Z{letter}{number}",
+            network=network, ods_code=_ods_code(f"Z{letter}{number}"),
             name=f"{first} and {second} Hospitals NHS "
             f"{'Foundation ' if rng.random() < 0.7 else ''}Trust",
         ), counts)
@@ -393,7 +401,7 @@ def _network(request, index, rng, towns, counts) -> _NetworkBuild:
         for position, town in enumerate((first, second), start=1):
             long_kind, short_kind = SITE_KINDS[(number + position) % len(SITE_KINDS)]
             sites[trust.id].append(_save(Site(
-                trust=trust, ods_code=f"{trust.ods_code}0{position}",
+                trust=trust, ods_code=_ods_code(f"{trust.ods_code}0{position}"),
                 name=f"{town} {long_kind}", short_name=f"{town} {short_kind}",
                 switchboard=_phone(rng.choice(LANDLINE_PREFIXES), rng),
                 has_ir_suite=position == 1 and (number == 1 or rng.random() < 0.6),

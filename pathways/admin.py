@@ -20,17 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from common.history import CHANGE_REASON_LENGTH
 from pathways import models
 from pathways.admin_editor import NodeEditViews, VersionEditorViews
 from pathways.editing import changes_since, draft_publish, draft_touched
 from pathways.errors import PathwayError
 from pathways.presentation import redact_outcome
-from pathways.publishing import (
-    CHANGE_REASON_LENGTH,
-    review_state,
-    version_create_draft,
-    version_retire,
-)
+from pathways.publishing import review_state, version_create_draft, version_retire
 from pathways.selectors import validate_version
 from rota.access import STAFF_VISIBLE, Kind, Viewer
 from rota.admin_access import AccessAdmin, AccessInline, AccessModelAdmin
@@ -83,7 +79,7 @@ class PathwayAdmin(AccessAdmin):
 
     @admin.display(description="Published version")
     def published_number(self, obj):
-        published = obj.versions.filter(status=models.VersionStatus.PUBLISHED).first()
+        published = models.published_version(obj)
         return published.number if published else "none"
 
     def get_readonly_fields(self, request, obj=None):

@@ -3,7 +3,7 @@
 Thin adapters: an evaluation (and whether it is logged) comes from
 :func:`pathways.decisions.referral_record`, its redaction from
 :mod:`pathways.presentation`, who may see drafts and decisions from
-:mod:`rota.access`, instants from :mod:`rota.timeparse`.
+:mod:`rota.access`, instants from :mod:`api.timeparse`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from api.authentication import acting_user
+from api.errors import ApiError
+from api.schema import error_responses
+from api.views import (
+    NETWORK_FILTER,
+    SLUG_PATTERN,
+    NetworkFilteredViewSet,
+    instant_param,
+    row_by_slug,
+)
 from pathways.decisions import (
     VersionRetired,
     decision_by_reference,
@@ -41,7 +51,7 @@ from pathways.models import (
     Option,
     Pathway,
     PathwayVersion,
-    VersionStatus,
+    published_version,
 )
 from pathways.presentation import decision_as_dict, redact_evaluation
 from pathways.serializers import (
@@ -54,16 +64,6 @@ from pathways.serializers import (
     VersionTreeSerializer,
 )
 from rota.access import Kind, may_read, network_ids_where, viewer_for
-from rota.api import (
-    NETWORK_FILTER,
-    SLUG_PATTERN,
-    NetworkFilteredViewSet,
-    instant_param,
-    row_by_slug,
-)
-from rota.api_errors import ApiError
-from rota.api_schema import error_responses
-from rota.tokens import acting_user
 
 DECISIONS_DEFAULT_RANGE = timedelta(days=7)
 DECISIONS_LONGEST_RANGE = timedelta(days=31)
@@ -348,9 +348,7 @@ class PathwayViewSet(NetworkFilteredViewSet):
     lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
-        published = PathwayVersion.objects.filter(
-            pathway=OuterRef("pk"), status=VersionStatus.PUBLISHED
-        )
+        published = PathwayVersion.objects.published().filter(pathway=OuterRef("pk"))
         drafts = network_ids_where(self.request.user, Kind.DRAFT, change=False)
         if drafts is None:
             return super().get_queryset()
@@ -364,8 +362,7 @@ class PathwayViewSet(NetworkFilteredViewSet):
     def _version(self, pathway, number: int | None) -> PathwayVersion | None:
         """Version ``number`` if the caller may see it; without a number, the published one."""
         if number is None:
-            return next((v for v in pathway.versions.all()
-                         if v.status == VersionStatus.PUBLISHED), None)
+            return published_version(pathway)
         return next((v for v in self._visible_versions(pathway) if v.number == number), None)
 
     def retrieve(self, request, slug=None):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.history import with_history
 from pathways.errors import PathwayError
 from pathways.models import Branch, ContactStep, Node, Option, PathwayVersion
 from rota.models import Rota, Site, Trust
@@ -30,9 +31,7 @@ def _saved(instance, *, user, where: str):
         instance.full_clean(validate_constraints=True)
     except ValidationError as error:
         raise PathwayError(f"{where}: {'; '.join(error.messages)}", code="invalid_spec") from error
-    if user is not None and getattr(user, "is_authenticated", False):
-        instance._history_user = user
-    instance.save()
+    with_history(instance, user=user).save()
     return instance
 
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
+from common.history import acting
 from pathways.engine import Evaluation
 from pathways.errors import EvaluationError, PathwayError
 from pathways.models import Channel, Decision, VersionStatus
@@ -87,7 +88,7 @@ def decision_create(
                            code="incomplete")
     if channel not in Channel.values:
         raise PathwayError(f"'{channel}' is not a channel.", code="channel")
-    acting = user if user is not None and getattr(user, "is_authenticated", False) else None
+    acting_user = acting(user)
     for attempt in range(1, REFERENCE_ATTEMPTS + 1):
         try:
             with transaction.atomic():
@@ -97,7 +98,7 @@ def decision_create(
                     answers=[step.as_dict() for step in evaluation.path],
                     outcome=evaluation.outcome.as_dict(),
                     referring_site_id=evaluation.referring_site.id,
-                    user=acting,
+                    user=acting_user,
                     at=evaluation.at,
                     created_at=now,
                     channel=channel,
@@ -145,8 +146,7 @@ def _retired_message(version) -> str:
     from pathways.models import PathwayVersion
 
     newer = (
-        PathwayVersion.objects.filter(pathway_id=version.pathway_id,
-                                      status=VersionStatus.PUBLISHED)
+        PathwayVersion.objects.published().filter(pathway_id=version.pathway_id)
         .values_list("number", flat=True).first()
     )
     when = f" at {spoken(version.retired_at)}" if version.retired_at else ""

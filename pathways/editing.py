@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from common.history import CHANGE_REASON_LENGTH, change_reason
 from pathways.errors import FrozenError, PathwayError
 from pathways.models import (
     Branch,
@@ -32,7 +33,7 @@ from pathways.models import (
     StepKind,
     VersionStatus,
 )
-from pathways.publishing import CHANGE_REASON_LENGTH, _save, change_reason, version_publish
+from pathways.publishing import _save, version_publish
 from pathways.selectors import load_tree
 from pathways.validation import BRANCH_CONDITIONS, KIND_WORDS, unreachable_if_removed
 from rota.models import Rota, Site, Trust

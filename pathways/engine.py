@@ -23,6 +23,7 @@ from datetime import datetime
 
 from phonenumbers import NumberParseException
 
+from common.phones import dialling_uri
 from pathways.errors import EvaluationError
 from pathways.markdown import render_markdown
 from pathways.tree import PlainNode, PlainTree, SiteRef, reachable_from
@@ -37,8 +38,7 @@ from rota.oncall import (
     who_answers_role,
     who_answers_rota,
 )
-from rota.phones import dialling_uri
-from rota.presentation import describe_answer, iso
+from rota.presentation import describe_answer, iso, switchboard_route
 
 # As pathways.models.Urgency labels them (a test keeps the two the same).
 URGENCY_LABELS = {
@@ -430,8 +430,8 @@ def _contact(
                 role=step.role,
                 unresolved=(
                     f"The role '{step.role}' has {found} serving {site.short_name} {when}: "
-                    f"call {site.short_name} switchboard on {site.switchboard} and ask for "
-                    f"the on-call {step.role.replace('-', ' ')}."
+                    + switchboard_route(site, f"the on-call {step.role.replace('-', ' ')}",
+                                        opening=False) + "."
                 ),
             ), None
         answered = who_answers_role(
@@ -451,8 +451,8 @@ def _answered(base: dict, answered: RoleAnswer, schedule: Schedule, site: SiteRe
             "until": iso(spell.until),
             "answer": describe_answer(spell.answer, schedule) if spell.answer else None,
             "unresolved": "" if spell.rota else (
-                f"No rota of this role serves {site.short_name} then: call {site.short_name} "
-                f"switchboard on {site.switchboard}."
+                f"No rota of this role serves {site.short_name} then: "
+                f"{switchboard_route(site, opening=False)}."
             ),
         }
     return Contact(
@@ -516,7 +516,7 @@ def _if_no_answer(contacts: tuple[Contact, ...], hub: SiteInfo | None) -> dict |
         "number": hub.switchboard,
         "tel": _tel(hub.switchboard),
         "text": (
-            f"If nobody above answers, call {hub.short_name} switchboard on {hub.switchboard}: "
+            f"If nobody above answers, {switchboard_route(hub, opening=False)}: "
             "say who you could not reach, and they will find who is covering."
         ),
     }

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from pathways.models import Pathway, VersionStatus
+from common.london import spoken, utc_stamp
+from pathways.models import Pathway, VersionStatus, published_version
 from pathways.pdf import pathway_pdf
 from pathways.printing import printed_version
-from rota.calendars import local
 from rota.pack import load_pack, render_pack_pdf
 
 CURRENT = "current"
@@ -52,10 +52,6 @@ def _write(path: Path, content: bytes, mode: int) -> None:
         handle.write(content)
 
 
-def _stamp(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def fallback_pack_export(
     network, *, out_dir: Path, now: datetime, days: int = 7, keep: int = 7,
     progress: Callable[[int, int, str], None] | None = None,
@@ -68,13 +64,13 @@ def fallback_pack_export(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     versions = [
-        pathway.versions.get(status=VersionStatus.PUBLISHED)
+        published_version(pathway)
         for pathway in Pathway.objects.filter(
             network=network, versions__status=VersionStatus.PUBLISHED
         ).order_by("title")
     ]
     steps = len(versions) + 3
-    name = _stamp(now)
+    name = utc_stamp(now)
     partial = out_dir / f".{name}.partial"
     final = out_dir / name
     if final.exists():
@@ -104,10 +100,9 @@ def fallback_pack_export(
                 what += " (holds personal numbers: readable by the service's account only)"
             files.append((filename, what))
             tell(len(versions) + offset, filename)
-        made = local(now)
         index = render_to_string("pdf/fallback_index.html", {
             "network": network.name,
-            "made": f"{made:%H:%M on %a %-d %b %Y} ({made:%Z})",
+            "made": spoken(now),
             "files": files,
         })
         _write(partial / "index.html", index.encode(), SHARED)

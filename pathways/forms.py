@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from common import ods
 from pathways.decisions import decision_by_reference
 
 
@@ -22,10 +23,21 @@ class AnswerForm(forms.Form):
         }
 
 
+class SiteChoiceField(forms.ModelChoiceField):
+    """A site offered, by ODS code; text that cannot be a code is refused without a query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not ods.is_ods_code(str(value)):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class SiteForm(forms.Form):
     """The referring site, by ODS code, from the sites offered."""
 
-    site = forms.ModelChoiceField(
+    site = SiteChoiceField(
         queryset=None,
         to_field_name="ods_code",
         error_messages={

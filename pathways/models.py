@@ -28,9 +28,9 @@ from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.phones import normalise_uk_number
 from pathways.errors import FrozenError
 from rota.models import Network, Rota, Site, Trust, slug_help
-from rota.phones import normalise_uk_number
 
 key_help = "Lower-case letters, digits and hyphens; unique within the version."
 
@@ -117,6 +117,10 @@ class VersionContentQuerySet(models.QuerySet):
 
 class VersionQuerySet(VersionContentQuerySet):
     version_path = ""
+
+    def published(self):
+        """Published versions: at most one per pathway (``one_published_version_per_pathway``)."""
+        return self.filter(status=VersionStatus.PUBLISHED)
 
 
 class NodeQuerySet(VersionContentQuerySet):
@@ -245,6 +249,14 @@ class PathwayVersion(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == VersionStatus.DRAFT
+
+
+def published_version(pathway: Pathway) -> PathwayVersion | None:
+    """``pathway``'s published version, if any; from its prefetched versions when they are."""
+    prefetched = getattr(pathway, "_prefetched_objects_cache", {}).get("versions")
+    if prefetched is not None:
+        return next((v for v in prefetched if v.status == VersionStatus.PUBLISHED), None)
+    return pathway.versions.published().first()
 
 
 class Node(models.Model):

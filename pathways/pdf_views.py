@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from pathways.models import Pathway, VersionStatus
+from pathways.models import Pathway, VersionStatus, published_version
 from pathways.pdf import pathway_pdf
 from pathways.printing import printed_version
 from rota.access import Kind, may_read
@@ -33,7 +33,7 @@ def _pdf_response(rendered, *, private: bool) -> HttpResponse:
 @require_safe
 def pathway_pdf_view(request, slug):
     pathway = get_object_or_404(Pathway, slug=slug)
-    version = pathway.versions.filter(status=VersionStatus.PUBLISHED).first()
+    version = published_version(pathway)
     if version is None:
         raise Http404(
             f"{pathway.title} has no published version to print. Ask the network's lead."

@@ -4,7 +4,7 @@
 
 The same engine, question and confirmation pages as :mod:`pathways.views`, on
 a draft, for a chosen referring site and instant (``at``, read by
-:func:`rota.timeparse.parse_instant` as the API reads it: Europe/London wall
+:func:`api.timeparse.parse_instant` as the API reads it: Europe/London wall
 time unless an offset is given; empty means now). ``as`` shows the outcome as
 an anonymous or a signed-in referrer would see it. Every page carries a DRAFT
 banner, and nothing is logged: the outcome comes from
@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from api.timeparse import InstantError, parse_instant
 from pathways.decisions import referral_record
 from pathways.errors import EvaluationError
 from pathways.forms import AnswerForm
@@ -31,7 +32,6 @@ from pathways.selectors import load_evaluation_context
 from pathways.views import _evaluate_keeping, _see_other
 from rota.access import ANONYMOUS, REFERRER, STAFF_VISIBLE, Kind, Viewer, may_read
 from rota.models import Site
-from rota.timeparse import InstantError, parse_instant
 
 # What a signed-in referrer of the network sees of contacts (rota.access.viewer_for).
 SIGNED_IN_REFERRER = Viewer(True, STAFF_VISIBLE, frozenset({REFERRER}))

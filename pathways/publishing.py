@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from common.history import acting, with_history
 from pathways.errors import PublishingError
 from pathways.models import Node, Pathway, PathwayVersion, VersionStatus
 from pathways.selectors import validate_version
@@ -22,27 +23,9 @@ from pathways.selectors import validate_version
 logger = logging.getLogger(__name__)
 
 
-def _acting(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
 # django-simple-history keeps a change reason in 100 characters; PostgreSQL refuses more.
-CHANGE_REASON_LENGTH = 100
-
-
-def change_reason(text: str) -> str:
-    """``text`` as a history change reason: shortened, with an ellipsis, to fit."""
-    if len(text) <= CHANGE_REASON_LENGTH:
-        return text
-    return text[: CHANGE_REASON_LENGTH - 1] + "…"
-
-
 def _save(instance, *, user=None, reason: str = "", **save_kwargs):
-    if _acting(user) is not None:
-        instance._history_user = user
-    if reason:
-        instance._change_reason = change_reason(reason)
-    instance.save(**save_kwargs)
+    with_history(instance, user=user, reason=reason).save(**save_kwargs)
     return instance
 
 
@@ -88,7 +71,7 @@ def version_create_draft(*, pathway: Pathway, user, change_summary: str = "") ->
             number=number,
             root_key=source.root_key if source else "",
             change_summary=change_summary,
-            created_by=_acting(user),
+            created_by=acting(user),
         ),
         user=user,
         reason=reason,
@@ -136,16 +119,14 @@ def version_publish(*, version: PathwayVersion, user, now: datetime,
             code="invalid",
             problems=problems,
         )
-    previous = PathwayVersion.objects.filter(
-        pathway_id=current.pathway_id, status=VersionStatus.PUBLISHED
-    ).first()
+    previous = PathwayVersion.objects.published().filter(pathway_id=current.pathway_id).first()
     if previous is not None:
         previous.status = VersionStatus.RETIRED
         previous.retired_at = now
         _save(previous, user=user, reason=f"Replaced by version {current.number}",
               status_transition=True)
     current.status = VersionStatus.PUBLISHED
-    current.published_by = _acting(user)
+    current.published_by = acting(user)
     current.published_at = now
     _save(current, user=user, reason=reason, status_transition=True)
     logger.info("version published", extra={

@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from common import ods
+
 MAX_ANSWERS = 50
 # What can be a version number (ASCII digits only: "²".isdigit() is true) or an ODS site code.
 VERSION_NUMBER = re.compile(r"[0-9]{1,9}")
-SITE_CODE = re.compile(r"[A-Z0-9]{1,10}")
 
 
 class StateError(ValueError):
@@ -78,8 +79,9 @@ def parse_state(query) -> ReferralState:
                 "pathway's page."
             )
         version_number = int(raw_version)
-    site_code = query.get("site", "").strip().upper() or None
-    if site_code is not None and not SITE_CODE.fullmatch(site_code):
+    raw_site = query.get("site", "").strip()
+    site_code = ods.normalise(raw_site) if raw_site else None
+    if raw_site and site_code is None:
         raise StateError(
             "The hospital in this link is not an ODS site code. Start the referral again "
             "and choose your hospital."

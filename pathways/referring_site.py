@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from common import ods
 from rota.models import Membership, Site
 
 SESSION_KEY = "referring_site_id"
-ODS_CODE_LENGTH = Site._meta.get_field("ods_code").max_length
 
 
 def sites_for_referrers(network_ids=None) -> QuerySet:
@@ -27,9 +27,10 @@ def sites_for_referrers(network_ids=None) -> QuerySet:
 
 def site_by_code(code: str | None) -> Site | None:
     """The site with ODS site code ``code`` (any case); None for text that cannot be one."""
-    if not code or not (code.isascii() and code.isalnum()) or len(code) > ODS_CODE_LENGTH:
+    code = ods.normalise(code)
+    if code is None:
         return None
-    return sites_for_referrers().filter(ods_code=code.upper()).first()
+    return sites_for_referrers().filter(ods_code=code).first()
 
 
 def remembered_site(request) -> Site | None:

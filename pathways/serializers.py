@@ -13,11 +13,13 @@ from django.core import validators
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import InstantField, LondonDateTimeField, SlugField
+from common import ods
 from pathways import models
 from rota.bounds import MAX_ANSWERS
 from rota.models import Site
 from rota.presentation import iso
-from rota.serializers import InstantField, LondonDateTimeField, OnCallAnswerSerializer, SlugField
+from rota.serializers import OnCallAnswerSerializer
 
 # A version number beyond PostgreSQL's integer cannot exist; refused before querying.
 LARGEST_NUMBER = 2**31 - 1
@@ -122,13 +124,6 @@ class VersionTreeSerializer(VersionSerializer):
         return {node.key: NodeSerializer(node).data for node in version.nodes.all()}
 
 
-def _published(pathway):
-    """The published version among ``pathway``'s prefetched versions, if any."""
-    return next(
-        (v for v in pathway.versions.all() if v.status == models.VersionStatus.PUBLISHED), None
-    )
-
-
 class PathwaySerializer(serializers.ModelSerializer):
     """A pathway with its published version's number (versions prefetched)."""
 
@@ -146,12 +141,12 @@ class PathwaySerializer(serializers.ModelSerializer):
         ]
 
     def get_published_version(self, pathway) -> int | None:
-        version = _published(pathway)
+        version = models.published_version(pathway)
         return version.number if version else None
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_published_at(self, pathway) -> str | None:
-        version = _published(pathway)
+        version = models.published_version(pathway)
         return iso(version.published_at) if version else None
 
 
@@ -206,10 +201,12 @@ class SiteCodeField(SlugField):
         super().__init__(slug_field="ods_code", queryset=Site.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and len(data) <= Site._meta.get_field("ods_code").max_length:
-            data = data.upper()
-        elif isinstance(data, str):
-            self.fail("does_not_exist", value=repr(data[:10] + "…"))
+        if isinstance(data, str):
+            code = ods.normalise(data)
+            if code is None:
+                shown = data if len(data) <= ods.MAX_LENGTH else repr(data[:10] + "…")
+                self.fail("does_not_exist", value=shown)
+            data = code
         return super().to_internal_value(data)
 
 

@@ -35,7 +35,7 @@ from pathways.decisions import (
 from pathways.errors import EvaluationError
 from pathways.flowchart import flowchart
 from pathways.forms import NO_SUCH_REFERENCE, AnswerForm, ReferenceForm, SiteForm
-from pathways.models import Channel, Pathway, PathwayVersion, VersionStatus
+from pathways.models import Channel, Pathway, PathwayVersion, VersionStatus, published_version
 from pathways.presentation import decision_as_dict
 from pathways.printing import printed_version
 from pathways.referral import ReferralState, StateError, parse_state, refer_url
@@ -169,7 +169,7 @@ def _pathway_or_404(slug: str) -> Pathway:
 
 
 def _published(pathway) -> PathwayVersion | None:
-    return pathway.versions.filter(status=VersionStatus.PUBLISHED).first()
+    return published_version(pathway)
 
 
 def pathway_detail(request, slug):

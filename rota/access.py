@@ -16,6 +16,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rota.models import Role
+from rota.visibility import (  # noqa: F401  (asked of rota.access by pages and the API)
+    ANONYMOUS,
+    EVERY_CONTACT,
+    PUBLIC_ONLY,
+    STAFF_VISIBLE,
+    Viewer,
+    shown_contacts,
+    visible_contacts,
+    visible_name,
+)
 
 REFERRER = Role.REFERRER.value
 SWITCHBOARD = Role.SWITCHBOARD.value
@@ -23,9 +33,6 @@ ROTA_COORDINATOR = Role.COORDINATOR.value
 NETWORK_LEAD = Role.LEAD.value
 ROLES = tuple(Role.values)
 
-PUBLIC_ONLY = frozenset({"public"})
-STAFF_VISIBLE = frozenset({"public", "staff"})
-EVERY_CONTACT = frozenset({"public", "staff", "switchboard"})
 
 
 class Kind(StrEnum):
@@ -191,23 +198,6 @@ def may_read_decision(user, *, network_id: int, made_in_this_session: bool) -> b
 # --- What a viewer sees of on-call answers ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """What one user may see of one network's on-call answers."""
-
-    sees_names: bool
-    visibilities: frozenset[str]
-    roles: frozenset[str] = frozenset()
-    is_admin: bool = False
-
-    @property
-    def is_anonymous(self) -> bool:
-        return not self.sees_names
-
-
-ANONYMOUS = Viewer(sees_names=False, visibilities=PUBLIC_ONLY)
-
-
 def viewer_for(user, network_id: int) -> Viewer:
     """What ``user`` may see in network ``network_id``: contacts by the role held there."""
     if is_admin(user):
@@ -218,11 +208,6 @@ def viewer_for(user, network_id: int) -> Viewer:
     if REFERRER in roles:
         return Viewer(True, STAFF_VISIBLE, roles)
     return ANONYMOUS
-
-
-def visible_contacts(viewer: Viewer, contacts):
-    """The contact methods ``viewer`` may see, in their stored order."""
-    return tuple(c for c in contacts if c.visibility in viewer.visibilities)
 
 
 def may_see_board(user, network_id: int) -> bool:

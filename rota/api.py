@@ -2,7 +2,7 @@
 
 Thin adapters: who is on call comes from :mod:`rota.oncall`, its shape from
 :mod:`rota.presentation`, what a caller may see and do from :mod:`rota.access`,
-writes from :mod:`rota.services`, instants from :mod:`rota.timeparse`.
+writes from :mod:`rota.services`; the plumbing every resource shares from :mod:`api`.
 """
 
 from __future__ import annotations
@@ -20,14 +20,23 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from api.authentication import acting_user
+from api.errors import ApiError
+from api.schema import error_responses
+from api.views import (
+    NETWORK_FILTER,
+    SLUG_PATTERN,
+    NetworkFilteredViewSet,
+    instant_param,
+    row_by_slug,
+)
+from common import ods
+from common.london import local
 from rota import models, services
 from rota.access import Kind, may_change, viewer_for
-from rota.api_errors import ApiError
-from rota.api_schema import error_responses
-from rota.calendars import LONDON
 from rota.oncall import resolve_timeline
 from rota.presentation import (
     describe_answer,
@@ -52,48 +61,12 @@ from rota.serializers import (
     TrustSerializer,
 )
 from rota.services import leave_window
-from rota.timeparse import InstantError, parse_instant
-from rota.tokens import acting_user
 
 DEFAULT_RANGE = timedelta(days=7)
 LONGEST_RANGE = timedelta(days=100)
-# What a slug or ODS code can be. Anything else cannot exist, and is refused before
-# it reaches the database (PostgreSQL rejects text with NUL bytes with an error).
-SLUG_PATTERN = "[-a-zA-Z0-9_]+"
-ODS_PATTERN = "[A-Za-z0-9]+"
-
-
-def instant_param(request, name: str, *, now):
-    """Query parameter ``name`` as an instant (``now`` when absent); 400 when unusable."""
-    try:
-        return parse_instant(request.query_params.get(name), now=now)
-    except InstantError as error:
-        raise ApiError(error.message, code=error.code, field=name) from error
-
-
-def row_by_slug(model, request, name: str):
-    """The ``model`` row whose slug is query parameter ``name``; 400 when there is none."""
-    slug = request.query_params.get(name)
-    if not slug:
-        return None
-    found = (
-        model.objects.filter(slug=slug).first() if re.fullmatch(SLUG_PATTERN, slug) else None
-    )
-    if found is None:
-        noun = model._meta.verbose_name
-        raise ApiError(f"No {noun} is called {slug!r}.", code="does_not_exist", field=name)
-    return found
-
-
-def _network_param(request) -> models.Network | None:
-    return row_by_slug(models.Network, request, "network")
 
 
 # --- Reference data ------------------------------------------------------
-
-NETWORK_FILTER = OpenApiParameter(
-    "network", str, description="Only this network (its slug, e.g. lsc).", required=False
-)
 
 
 @extend_schema_view(
@@ -109,20 +82,6 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATTERN
 
 
-class NetworkFilteredViewSet(viewsets.ReadOnlyModelViewSet):
-    """A read-only resource whose list takes ``?network=<slug>``; ``network_path`` reaches it."""
-
-    network_path = "network"
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action == "list":
-            network = _network_param(self.request)
-            if network is not None:
-                queryset = queryset.filter(**{self.network_path: network})
-        return queryset
-
-
 @extend_schema_view(
     list=extend_schema(summary="Trusts", parameters=[NETWORK_FILTER],
                        responses={200: TrustSerializer(many=True), **error_responses(400)}),
@@ -133,7 +92,7 @@ class TrustViewSet(NetworkFilteredViewSet):
     queryset = models.Trust.objects.select_related("network").order_by("name", "id")
     serializer_class = TrustSerializer
     lookup_field = "ods_code"
-    lookup_value_regex = ODS_PATTERN
+    lookup_value_regex = ods.URL_PATTERN
 
 
 @extend_schema_view(
@@ -146,7 +105,7 @@ class SiteViewSet(NetworkFilteredViewSet):
     queryset = models.Site.objects.select_related("trust__network").order_by("name", "id")
     serializer_class = SiteSerializer
     lookup_field = "ods_code"
-    lookup_value_regex = ODS_PATTERN
+    lookup_value_regex = ods.URL_PATTERN
     network_path = "trust__network"
 
 
@@ -362,7 +321,7 @@ def oncall(request):
                            field="rota")
         network_id, rota_ids = graph.rows[rota_id][4], [rota_id]
     else:
-        network_id, rota_ids = _network_param(request).id, None
+        network_id, rota_ids = row_by_slug(models.Network, request, "network").id, None
         graph = read_graph(Q(network_id=network_id))
     viewer = viewer_for(request.user, network_id)
     # One rota: only the rotas its answer may reach; a network: all of them.
@@ -439,7 +398,7 @@ def leave_create(request):
     _require_manager(request.user, Kind.LEAVE, clinician.home_trust.network_id)
     if "first_day" in values:
         start, end = leave_window(
-            values["first_day"], values["last_day"], today=now.astimezone(LONDON).date()
+            values["first_day"], values["last_day"], today=local(now).date()
         )
     else:
         start, end = values["start"], values["end"]
@@ -448,12 +407,3 @@ def leave_create(request):
         user=acting_user(request.user),
     )
     return Response(LeaveSerializer(leave).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(exclude=True)
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
-@permission_classes([permissions.AllowAny])
-def not_found(request, *args, **kwargs):
-    """Any other address under /api/: a 404 in the error shape."""
-    hint = "" if request.path.endswith("/") else " API addresses end with a slash."
-    raise NotFound(f"There is no API endpoint at {request.path}.{hint}")

@@ -10,11 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-LONDON = ZoneInfo("Europe/London")
+# Wall time itself is common.london, re-exported for modules that read it with the calendar.
+from common.london import (  # noqa: F401
+    LONDON,
+    instant_at,
+    local,
+    wall_time_exists,
+    wall_time_is_ambiguous,
+)
 
 
 @dataclass(frozen=True)
@@ -83,40 +89,12 @@ def is_working_day(calendar: NetworkCalendar, day: date) -> bool:
     return day_status(calendar, day).working
 
 
-def local(instant: datetime) -> datetime:
-    """The instant as Europe/London wall time."""
-    if instant.tzinfo is None:
-        raise ValueError("An instant must carry its offset; naive datetimes are refused.")
-    return instant.astimezone(LONDON)
 
 
-def wall_time_exists(naive: datetime) -> bool:
-    aware = naive.replace(tzinfo=LONDON)
-    return aware.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) == naive
 
 
-def wall_time_is_ambiguous(naive: datetime) -> bool:
-    early = naive.replace(tzinfo=LONDON, fold=0).utcoffset()
-    late = naive.replace(tzinfo=LONDON, fold=1).utcoffset()
-    return wall_time_exists(naive) and early != late
 
 
-def instant_at(day: date, wall: time) -> datetime:
-    """The UTC instant of a Europe/London wall-clock time on ``day``.
-
-    A wall time skipped by the spring clock change falls at the next valid
-    instant (the moment clocks go forward); one repeated in autumn is taken at
-    its first occurrence, so a handover there happens once.
-    """
-    naive = datetime.combine(day, wall)
-    if not wall_time_exists(naive):
-        probe = naive.replace(second=0, microsecond=0)
-        for _ in range(24 * 60):
-            probe += timedelta(minutes=1)
-            if wall_time_exists(probe):
-                naive = probe
-                break
-    return naive.replace(tzinfo=LONDON, fold=0).astimezone(UTC)
 
 
 def hours_status(calendar: NetworkCalendar, at: datetime) -> HoursStatus:

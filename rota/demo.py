@@ -25,8 +25,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.history import with_history
+from common.london import instant_at, local, stamp
+from common.phones import normalise_uk_number
 from rota import access, services
-from rota.calendars import NetworkCalendar, instant_at, is_working_day, local
+from rota.calendars import NetworkCalendar, is_working_day
 from rota.generation import PatternSpec, participant_for, pattern_extend
 from rota.models import (
     Clinician,
@@ -45,7 +48,6 @@ from rota.models import (
     Site,
     Trust,
 )
-from rota.phones import normalise_uk_number
 
 DISCLAIMER = (
     "The demo network is illustrative only and is not clinical guidance: the clinicians, "
@@ -349,10 +351,7 @@ def seed_demo_network(anchor: date) -> SeedResult:
 
 def _save(row, actor):
     row.full_clean()
-    row._change_reason = SEED_REASON
-    if actor is not None:
-        row._history_user = actor
-    row.save()
+    with_history(row, user=actor, reason=SEED_REASON).save()
     return row
 
 
@@ -436,8 +435,7 @@ def _seed_rotas(network, sites, clinicians, actor):
         }, actor)
         served = {sites[code].id for code in data.serves}
         if set(rota.serves.values_list("id", flat=True)) != served:
-            rota._history_user = actor
-            rota.serves.set(served)
+            with_history(rota, user=actor).serves.set(served)
         for turns in data.turns:
             pattern = _upsert(RotationPattern, {"rota_id": rota.id, "name": turns.name}, {
                 "cadence": "weekly", "every": 1, "shift_start": turns.shift_start,
@@ -448,8 +446,7 @@ def _seed_rotas(network, sites, clinicians, actor):
                 _upsert(PatternParticipant, {"pattern_id": pattern.id, "position": position},
                         {"clinician_id": clinicians[name].id}, actor)
             for extra in pattern.participants.filter(position__gt=len(turns.participants)):
-                extra._change_reason = SEED_REASON
-                extra.delete()
+                with_history(extra, reason=SEED_REASON).delete()
             patterns.append(pattern)
         rotas[data.slug] = rota
     return rotas, patterns
@@ -459,7 +456,7 @@ def _seed_rotas(network, sites, clinicians, actor):
 
 
 def _when(instant: datetime) -> str:
-    return local(instant).strftime("%a %d %b %Y %H:%M")
+    return stamp(instant)
 
 
 class _DemoEvents:
@@ -715,5 +712,5 @@ def _remove_stale(existing, plan: list[tuple], key) -> None:
     wanted = set(plan)
     for row in existing:
         if key(row) not in wanted:
-            row._change_reason = "Demo moved to a new anchor date"
+            with_history(row, reason="Demo moved to a new anchor date")
             row.delete()

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
-from rota.calendars import instant_at, local
+from common.london import instant_at, local, utc_stamp
 from rota.models import Clinician, Cover, Rota, Shift
 from rota.oncall import Schedule, Segment, answer_spans, resolve_timeline
+from rota.presentation import switchboard_route
 from rota.selectors import load_schedule
 from rota.tokens import feed_for_secret
 
@@ -40,10 +41,6 @@ def feed_window(now: datetime) -> tuple[datetime, datetime]:
         instant_at(today - FEED_PAST, time(0, 0)),
         instant_at(today + FEED_AHEAD + timedelta(days=1), time(0, 0)),
     )
-
-
-def _stamp(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _calendar(name: str) -> Calendar:
@@ -88,10 +85,7 @@ def rota_calendar(schedule: Schedule, rota_id: int, *, start: datetime, end: dat
     """The rota's timeline over ``[start, end)`` as a calendar; quiet hours are left out."""
     rota = schedule.rotas[rota_id]
     calendar = _calendar(rota.name)
-    route = (
-        f"Call {rota.based_at.short_name} switchboard on {rota.based_at.switchboard} "
-        f"and ask for {rota.ask_for}."
-    )
+    route = f"{switchboard_route(rota.based_at, rota.ask_for)}."
     fallback = schedule.rotas.get(rota.fallback_id) if rota.fallback_id else None
     for segment in _visible(answer_spans(schedule, rota_id), start, end):
         if not (segment.on_call or segment.gap or segment.divert):
@@ -109,7 +103,7 @@ def rota_calendar(schedule: Schedule, rota_id: int, *, start: datetime, end: dat
                 + (f"Calls go to {fallback.name}." if fallback else "There is no fallback rota.")
             )
         calendar.add_component(_event(
-            uid=f"rota-{rota.slug}-{who}-{_stamp(segment.start)}@{UID_DOMAIN}",
+            uid=f"rota-{rota.slug}-{who}-{utc_stamp(segment.start)}@{UID_DOMAIN}",
             start=segment.start, end=segment.end,
             summary=rota_segment_summary(schedule, segment),
             description=description, now=now,
@@ -141,7 +135,7 @@ def clinician_calendar(schedule: Schedule, clinician_id: int, name: str, *, star
             if divert is not None:
                 summary += f" (diverted: {divert.reason})"
             calendar.add_component(_event(
-                uid=f"rota-{rota.slug}-clinician-{clinician_id}-{_stamp(span_start)}"
+                uid=f"rota-{rota.slug}-clinician-{clinician_id}-{utc_stamp(span_start)}"
                     f"@{UID_DOMAIN}",
                 start=span_start, end=span_end, summary=summary,
                 description=f"{rota.name}, based at {rota.based_at.name}.", now=now,

@@ -14,6 +14,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.london import stamp
+from common.ods import validate_ods_code as ods_code_validator
+from common.phones import normalise_uk_number, validate_uk_number
 from rota.bounds import (
     LONGEST_COVER,
     LONGEST_LEAVE,
@@ -22,11 +25,7 @@ from rota.bounds import (
     NOTE_LENGTH,
     longest_stored,
 )
-from rota.phones import normalise_uk_number, validate_uk_number
 
-ods_code_validator = RegexValidator(
-    r"^[A-Z0-9]{3,5}$", "An ODS code is 3 to 5 capital letters or digits, e.g. RXN or RXN02."
-)
 slug_help = "Lower-case letters, digits and hyphens; used in addresses and never changed."
 
 
@@ -682,9 +681,7 @@ class Membership(models.Model):
 
 
 def _local(instant) -> str:
-    from rota.calendars import LONDON
-
-    return instant.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
+    return stamp(instant)
 
 
 throttle_rate_validator = RegexValidator(

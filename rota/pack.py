@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.template.loader import render_to_string
 
+from common.london import instant_at, local, spoken
 from rota.access import (
     EVERY_CONTACT,
     STAFF_VISIBLE,
@@ -26,7 +27,7 @@ from rota.access import (
     viewer_for,
     visible_contacts,
 )
-from rota.calendars import bank_holiday, instant_at, local
+from rota.calendars import bank_holiday
 from rota.oncall import Schedule, answer_spans
 from rota.pdf import css_string, render_pdf
 from rota.presentation import describe_contact, status_of, switchboard_route
@@ -256,8 +257,7 @@ def pack_rows(pack: Pack):
 
 def render_pack_pdf(pack: Pack) -> bytes:
     """The pack as an A4 landscape, tagged PDF/UA-1."""
-    made = local(pack.made_at)
-    made_text = f"Made {made:%H:%M on %a %-d %b %Y} ({made:%Z})"
+    made_text = f"Made {spoken(pack.made_at)}"
     title = f"{pack.network}: on-call rota pack, {pack.edition} edition"
     html = render_to_string("pdf/pack.html", {
         "pack": pack,

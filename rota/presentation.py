@@ -9,14 +9,11 @@ full description and is redacted for whoever reads it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rota.calendars import local
+# iso and spoken are read from here by pages, the engine and the API.
+from common.london import iso, spoken  # noqa: F401
+from common.phones import dialling_uri
 from rota.oncall import ClinicianInfo, ContactInfo, OnCallAnswer, Schedule, SiteInfo
-from rota.phones import dialling_uri
-
-if TYPE_CHECKING:  # rota.access reads roles from the models; describing an answer must not
-    from rota.access import Viewer
+from rota.visibility import Viewer, shown_contacts
 
 KIND_LABELS = {
     "mobile": "Mobile",
@@ -27,19 +24,15 @@ KIND_LABELS = {
 }
 
 
-def iso(instant) -> str | None:
-    """An instant as ISO 8601 with its Europe/London offset."""
-    return local(instant).isoformat() if instant else None
+def switchboard_route(site: SiteInfo, ask_for: str | None = None, *, opening: bool = True) -> str:
+    """How to reach someone through a site's switchboard, as one clause.
 
-
-def spoken(instant) -> str:
-    """``03:12 on Mon 28 Dec 2026 (GMT)``: an instant in London time, saying its zone."""
-    wall = local(instant)
-    return f"{wall:%H:%M on %a %-d %b %Y} ({wall:%Z})"
-
-
-def switchboard_route(site: SiteInfo, ask_for: str) -> str:
-    return f"Call {site.short_name} switchboard on {site.switchboard} and ask for {ask_for}"
+    "Call Royal Preston switchboard on 01772 716565 and ask for the on-call IR
+    consultant"; without ``ask_for`` only the call. ``opening=False`` for the
+    middle of a sentence ("call ..."). Callers add their own full stop.
+    """
+    route = f"{'Call' if opening else 'call'} {site.short_name} switchboard on {site.switchboard}"
+    return f"{route} and ask for {ask_for}" if ask_for else route
 
 
 def describe_contact(contact: ContactInfo) -> dict:
@@ -180,7 +173,7 @@ def redact_people(people: list[dict], viewer: Viewer) -> list[dict]:
         return [{"name": None, "role": p["role"], "source": p["source"], "contacts": []}
                 for p in people]
     return [
-        {**p, "contacts": [c for c in p["contacts"] if c["visibility"] in viewer.visibilities]}
+        {**p, "contacts": list(shown_contacts(viewer, p["contacts"]))}
         for p in people
     ]
 

@@ -8,32 +8,14 @@ responses conform to it).
 
 from __future__ import annotations
 
-from django.core import validators
-from django.utils import timezone
-from django.utils.encoding import smart_str
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import InstantField, LondonDateTimeField, SlugField
+from common.phones import dialling_uri
 from rota import access, models
 from rota.oncall import ContactInfo, SiteInfo
-from rota.phones import dialling_uri
-from rota.presentation import describe_contact, iso
-from rota.timeparse import InstantError, parse_instant
-
-# --- Errors --------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable, for programs: e.g. not_found, invalid.")
-    message = serializers.CharField(help_text="For a person: what is wrong and what to do.")
-    field = serializers.CharField(
-        allow_null=True, help_text="The parameter, body field or answer concerned."
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
-
+from rota.presentation import describe_contact
 
 # --- Reference data ------------------------------------------------------
 
@@ -147,14 +129,11 @@ class ClinicianSerializer(serializers.ModelSerializer):
         return self.context["viewer_for"](clinician.home_trust.network_id)
 
     def get_name(self, clinician) -> str | None:
-        return clinician.name if self._viewer(clinician).sees_names else None
+        return access.visible_name(self._viewer(clinician), clinician.name)
 
     @extend_schema_field(ContactSerializer(many=True))
     def get_contacts(self, clinician) -> list[dict]:
-        viewer = self._viewer(clinician)
-        if not viewer.sees_names:
-            return []
-        methods = access.visible_contacts(viewer, clinician.contact_methods.all())
+        methods = access.shown_contacts(self._viewer(clinician), clinician.contact_methods.all())
         return [describe_contact(contact_info(m)) for m in methods]
 
 
@@ -286,33 +265,6 @@ class RotaShiftsSerializer(serializers.Serializer):
 # --- Writes --------------------------------------------------------------
 
 
-class InstantField(serializers.CharField):
-    """An ISO 8601 instant; without an offset, Europe/London wall time (see rota.timeparse)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "ISO 8601; without an offset, Europe/London wall time.")
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        text = super().to_internal_value(data)
-        try:
-            return parse_instant(text, now=self.context.get("now") or timezone.now())
-        except InstantError as error:
-            raise serializers.ValidationError(error.message, code=error.code) from error
-
-
-extend_schema_field({"type": "string", "format": "date-time"})(InstantField)
-
-
-class SlugField(serializers.SlugRelatedField):
-    """A related object by slug; text that cannot be a slug is refused without a query."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not validators.slug_re.fullmatch(data):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
-        return super().to_internal_value(data)
-
-
 class CoverInputSerializer(serializers.Serializer):
     rota = SlugField(slug_field="slug", queryset=models.Rota.objects.all())
     covering = serializers.PrimaryKeyRelatedField(queryset=models.Clinician.objects.all())
@@ -347,13 +299,6 @@ class LeaveInputSerializer(serializers.Serializer):
                     {name: "This field is required."}, code="required"
                 )
         return data
-
-
-class LondonDateTimeField(serializers.DateTimeField):
-    """An instant written as presentation writes it: Europe/London offset, never 'Z'."""
-
-    def to_representation(self, value):
-        return iso(value)
 
 
 def _person(clinician: models.Clinician) -> dict:

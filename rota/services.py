@@ -12,20 +12,18 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.history import acting, with_history
+from common.london import instant_at, stamp
+from common.phones import normalise_uk_number
 from rota.bounds import FURTHEST, LONGEST_LEAVE
-from rota.calendars import LONDON, instant_at
 from rota.models import Clinician, Cover, Divert, Leave, Note, Rota, Shift, ShiftKind
-from rota.phones import normalise_uk_number
 
 logger = logging.getLogger(__name__)
 
 
 def _save(instance, *, user=None, reason: str = ""):
     instance.full_clean()
-    if user is not None and getattr(user, "is_authenticated", False):
-        instance._history_user = user
-    if reason:
-        instance._change_reason = reason
+    with_history(instance, user=user, reason=reason)
     adding = instance._state.adding
     instance.save()
     logger.info(f"{instance._meta.model_name} {'written' if adding else 'changed'}", extra={
@@ -37,7 +35,7 @@ def _save(instance, *, user=None, reason: str = ""):
 
 
 def _when(instant: datetime) -> str:
-    return instant.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
+    return stamp(instant)
 
 
 def _require_aware(**instants: datetime) -> None:
@@ -209,7 +207,7 @@ def note_create(
     *, rota: Rota, start: datetime, end: datetime, text: str, user=None
 ) -> Note:
     _require_aware(start=start, end=end)
-    author = user if user is not None and getattr(user, "is_authenticated", False) else None
+    author = acting(user)
     return _save(Note(rota=rota, start=start, end=end, text=text, author=author), user=user)
 
 

@@ -11,10 +11,9 @@ from rota.admin_access import AccessModelAdmin
 from rota.models import ApiToken, FeedToken
 from rota.tokens import (
     api_token_create,
-    api_token_revoke,
     feed_path,
     feed_token_create,
-    feed_token_revoke,
+    revoke,
 )
 
 
@@ -33,13 +32,23 @@ class _RevocableAdmin(AccessModelAdmin):
             return self.readonly_fields
         return [f.name for f in self.model._meta.fields]
 
+    revoked_noun = "secret(s)"
+
     @admin.display(boolean=True, description="live")
     def live(self, obj) -> bool:
         return obj.revoked_at is None
 
+    @admin.action(description="Revoke the selected %(verbose_name_plural)s")
+    def revoke(self, request, queryset):
+        now = timezone.now()
+        for secret in queryset:
+            revoke(secret, at=now)
+        messages.success(request, f"Revoked {queryset.count()} {self.revoked_noun}.")
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(_RevocableAdmin):
+    revoked_noun = "token(s)"
     list_display = ["name", "prefix", "role", "network", "live", "last_used_at", "created_by"]
     list_filter = ["network", "role"]
     fields = ["name", "role", "network", "throttle_rate"]
@@ -58,16 +67,10 @@ class ApiTokenAdmin(_RevocableAdmin):
             f"(send it as 'Authorization: Token {secret}').",
         )
 
-    @admin.action(description="Revoke the selected tokens")
-    def revoke(self, request, queryset):
-        now = timezone.now()
-        for token in queryset:
-            api_token_revoke(token=token, at=now)
-        messages.success(request, f"Revoked {queryset.count()} token(s).")
-
 
 @admin.register(FeedToken)
 class FeedTokenAdmin(_RevocableAdmin):
+    revoked_noun = "calendar feed(s)"
     network_path = None  # a rota's or a clinician's: admins only, like every secret
     list_display = ["__str__", "name", "live", "created_by", "created_at"]
     fields = ["rota", "clinician", "name"]
@@ -82,10 +85,3 @@ class FeedTokenAdmin(_RevocableAdmin):
         url = request.build_absolute_uri(feed_path(feed, secret))
         messages.warning(request, f"Copy this calendar address now; it will not be shown "
                                   f"again: {url}")
-
-    @admin.action(description="Revoke the selected calendar feeds")
-    def revoke(self, request, queryset):
-        now = timezone.now()
-        for feed in queryset:
-            feed_token_revoke(feed=feed, at=now)
-        messages.success(request, f"Revoked {queryset.count()} calendar feed(s).")

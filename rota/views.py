@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from api.timeparse import InstantError, parse_instant
+from common.london import both_instants, instant_at, local
 from rota import services
 from rota.access import (
     NETWORK_LEAD,
@@ -32,16 +34,16 @@ from rota.access import (
     may_change,
     member_network_ids,
     roles_by_network,
+    shown_contacts,
     viewer_for,
+    visible_name,
 )
 from rota.board import board_groups, matches, next_change
 from rota.bounds import LONGEST_NOTE, NOTE_LENGTH
-from rota.calendars import LONDON, instant_at, local
 from rota.models import Clinician, Network, Note, Rota, Site
 from rota.oncall import resolve_timeline
 from rota.presentation import describe_contact
 from rota.selectors import load_schedule
-from rota.timeparse import InstantError, parse_instant
 
 TIMELINE_DAYS = 14
 BOARD_BEHIND = timedelta(days=1)
@@ -86,8 +88,7 @@ def asked_instant(query, now: datetime) -> AskedInstant:
     except InstantError as error:
         naive = _naive(text)
         if error.code == "ambiguous_time" and naive is not None:
-            first = naive.replace(tzinfo=LONDON, fold=0)
-            second = naive.replace(tzinfo=LONDON, fold=1)
+            first, second = both_instants(naive)
             return AskedInstant(now, True, problem=(
                 f"{naive:%H:%M} on {naive:%a %d %b %Y} happens twice: the clocks go back "
                 "that night. Choose which one."
@@ -264,10 +265,10 @@ def _segment_view(segment, schedule, viewer) -> dict:
         clinician = schedule.clinicians[entry.clinician_id]
         replaced = (schedule.clinicians.get(entry.replaces_id) if entry.replaces_id else None)
         people.append({
-            "name": clinician.name if viewer.sees_names else None,
+            "name": visible_name(viewer, clinician.name),
             "role": clinician.role,
             "source": entry.source,
-            "replaces": replaced.name if replaced and viewer.sees_names else None,
+            "replaces": visible_name(viewer, replaced.name) if replaced else None,
         })
     return {
         "start": segment.start,
@@ -367,15 +368,13 @@ def clinician_detail(request, pk):
     upcoming.sort(key=lambda item: item["start"])
     info = schedule.clinicians.get(clinician.pk)
     contacts = [
-        describe_contact(c) for c in (info.contacts if info else ())
-        if c.visibility in viewer.visibilities
+        describe_contact(c) for c in shown_contacts(viewer, info.contacts if info else ())
     ]
     if info is None:
         contacts = [
             {"label": m.get_kind_display(), "value": m.value, "route": f"{m.value}",
              "tel": None}
-            for m in clinician.contact_methods.order_by("order")
-            if m.visibility in viewer.visibilities
+            for m in shown_contacts(viewer, clinician.contact_methods.order_by("order"))
         ]
     return render(request, "rota/clinician.html", {
         "clinician": clinician, "upcoming": upcoming, "contacts": contacts, "now": now,

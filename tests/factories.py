@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import factory
 from django.contrib.auth.models import User
 
+from common.london import LONDON
 from rota import models
-from rota.calendars import LONDON
 
 
 def london(*args) -> datetime:

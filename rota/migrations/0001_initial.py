@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import rota.models
-import rota.phones
+import common.phones
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('ods_code', models.CharField(max_length=5, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{3,5}$', 'An ODS code is 3 to 5 capital letters or digits, e.g. RXN or RXN02.')])),
                 ('name', models.CharField(max_length=200)),
                 ('short_name', models.CharField(help_text='As said on the phone, e.g. Royal Preston.', max_length=60)),
-                ('switchboard', models.CharField(max_length=20, validators=[rota.phones.validate_uk_number])),
+                ('switchboard', models.CharField(max_length=20, validators=[common.phones.validate_uk_number])),
                 ('has_ir_suite', models.BooleanField(default=False)),
                 ('has_emergency_department', models.BooleanField(default=True)),
                 ('has_obstetric_unit', models.BooleanField(default=False)),
@@ -251,7 +251,7 @@ class Migration(migrations.Migration):
                 ('start', models.DateTimeField()),
                 ('end', models.DateTimeField()),
                 ('contact_label', models.CharField(blank=True, max_length=200)),
-                ('contact_number', models.CharField(blank=True, max_length=20, validators=[rota.phones.validate_uk_number])),
+                ('contact_number', models.CharField(blank=True, max_length=20, validators=[common.phones.validate_uk_number])),
                 ('reason', models.CharField(max_length=200)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -490,7 +490,7 @@ class Migration(migrations.Migration):
                 ('ods_code', models.CharField(db_index=True, max_length=5, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{3,5}$', 'An ODS code is 3 to 5 capital letters or digits, e.g. RXN or RXN02.')])),
                 ('name', models.CharField(max_length=200)),
                 ('short_name', models.CharField(help_text='As said on the phone, e.g. Royal Preston.', max_length=60)),
-                ('switchboard', models.CharField(max_length=20, validators=[rota.phones.validate_uk_number])),
+                ('switchboard', models.CharField(max_length=20, validators=[common.phones.validate_uk_number])),
                 ('has_ir_suite', models.BooleanField(default=False)),
                 ('has_emergency_department', models.BooleanField(default=True)),
                 ('has_obstetric_unit', models.BooleanField(default=False)),
@@ -587,7 +587,7 @@ class Migration(migrations.Migration):
                 ('start', models.DateTimeField()),
                 ('end', models.DateTimeField()),
                 ('contact_label', models.CharField(blank=True, max_length=200)),
-                ('contact_number', models.CharField(blank=True, max_length=20, validators=[rota.phones.validate_uk_number])),
+                ('contact_number', models.CharField(blank=True, max_length=20, validators=[common.phones.validate_uk_number])),
                 ('reason', models.CharField(max_length=200)),
                 ('rota', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='diverts', to='rota.rota')),
                 ('to_rota', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='diverted_from', to='rota.rota')),

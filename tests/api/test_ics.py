@@ -11,7 +11,7 @@ from rota import ics, services
 from rota.calendars import instant_at
 from rota.models import Rota
 from rota.selectors import who_is_on_call
-from rota.tokens import feed_token_create, feed_token_revoke
+from rota.tokens import feed_token_create, revoke
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
 
 SECOND = timedelta(seconds=1)
@@ -267,7 +267,7 @@ def test_feed_views_serve_live_secrets_only(feed_world, world, monkeypatch):
     assert client.get(f"/feeds/clinician/{clinician_secret}.ics").status_code == 200
     assert client.get(f"/feeds/clinician/{rota_secret}.ics").status_code == 404
     assert client.post(f"/feeds/rota/{rota_secret}.ics").status_code == 405
-    feed_token_revoke(feed=rota_feed, at=timezone.now())
+    revoke(rota_feed, at=timezone.now())
     response = client.get(f"/feeds/rota/{rota_secret}.ics")
     assert (response.status_code, response.content.decode()) == (404, ics._GONE)
 

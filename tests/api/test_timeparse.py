@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rota.timeparse import InstantError, parse_instant
+from api.timeparse import InstantError, parse_instant
 from tests.factories import london
 
 NOW = london(2026, 5, 4, 12, 0)

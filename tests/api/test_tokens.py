@@ -7,11 +7,12 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.authentication import TokenPrincipal
 from rota import access
 from rota.access import viewer_for
 from rota.models import ApiToken, FeedToken
 from rota.token_admin import ApiTokenAdmin, FeedTokenAdmin
-from rota.tokens import TokenPrincipal, api_token_create, api_token_revoke
+from rota.tokens import api_token_create, revoke
 from tests.api.conftest import client_as
 
 RATES = {"anon": "3/min", "token": "5/min"}
@@ -67,7 +68,7 @@ def test_token_of_another_network_sees_no_names(world, rotas):
 
 def test_token_revoked_or_unknown_is_401(world, rotas):
     token, secret = _token(world)
-    api_token_revoke(token=token, at=timezone.now())
+    revoke(token, at=timezone.now())
     response = _with(secret).get("/api/v1/networks/")
     assert (response.status_code, response.json()) == (401, {"error": {
         "code": "authentication_failed", "message": "This API token has been revoked.",

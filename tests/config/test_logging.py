@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
 from pathways.decisions import referral_record
-from pathways.publishing import version_create_draft, version_publish
+from pathways.publishing import version_create_draft, version_publish, version_retire
 from rota import services
 from tests.factories import london
 from tests.web.conftest import NOW
@@ -44,6 +45,69 @@ def test_publish_and_retire_are_logged(world, published, caplog):
     assert (event.pathway, event.version, event.retired, event.user_id) == (
         "vascular-test", 2, 1, world.lead.pk
     )
+
+
+def test_retire_is_logged(world, published, caplog):
+    _, version = published
+    caplog.set_level(logging.INFO)
+    version_retire(version=version, user=world.lead, now=NOW)
+    [event] = events(caplog, "version retired")
+    assert (event.name, event.pathway, event.version, event.user_id) == (
+        "pathways.publishing", "vascular-test", version.number, world.lead.pk
+    )
+
+
+def test_cover_and_divert_writes_are_logged(world, rotas, caplog):
+    caplog.set_level(logging.INFO)
+    cover = services.cover_create(
+        rota=rotas.day, covering=rotas.night_clinician, replaces=rotas.day_clinician,
+        start=london(2026, 4, 1, 9), end=london(2026, 4, 1, 12), user=world.coordinator,
+    )
+    divert = services.divert_create(
+        rota=rotas.day, start=london(2026, 4, 2, 9), end=london(2026, 4, 2, 12),
+        reason="Suite closed", to_rota=rotas.vascular, user=world.coordinator,
+    )
+    [covered] = events(caplog, "cover written")
+    [diverted] = events(caplog, "divert written")
+    assert (covered.name, covered.id, covered.rota_id, covered.user_id) == (
+        "rota.services", cover.pk, rotas.day.pk, world.coordinator.pk
+    )
+    assert (diverted.id, diverted.rota_id) == (divert.pk, rotas.day.pk)
+    # Ids only: no names, reasons or numbers.
+    assert not hasattr(covered, "reason") and not hasattr(diverted, "reason")
+
+
+@pytest.fixture
+def fresh_throttles():
+    # Throttle counts (and axes' failures) live in the cache: none before, none left after.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_throttled_is_a_warning(world, settings, fresh_throttles, caplog):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"anon": "1/min", "token": "1/min"}}
+    caplog.set_level(logging.INFO)
+    client = APIClient()
+    assert [client.get("/api/v1/networks/").status_code for _ in range(2)] == [200, 429]
+    [event] = events(caplog, "throttled")
+    assert (event.name, event.levelname, event.scope, event.rate) == (
+        "api.authentication", "WARNING", "anon", "1/min"
+    )
+
+
+def test_lockout_is_a_warning(world, settings, fresh_throttles, caplog):
+    settings.AXES_FAILURE_LIMIT = 2
+    caplog.set_level(logging.INFO)
+    client = Client(REMOTE_ADDR="10.9.8.7")
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": "switchboard", "password": "wrong"})
+    [paused] = events(caplog, "sign-in paused")
+    assert (paused.name, paused.levelname, paused.username) == (
+        "rota.sessions", "WARNING", "switchboard"
+    )
+    assert len(events(caplog, "sign-in refused")) == 2
 
 
 def test_cover_leave_and_note_writes_are_logged(world, rotas, caplog):

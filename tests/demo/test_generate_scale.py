@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import F
 
+from common.phones import OFCOM_DRAMA_PREFIXES
 from demo.scale import ROTAS_PER_NETWORK, SCALE_SLUG_PREFIX
 from pathways.models import Pathway, PathwayVersion
 from rota.models import (
@@ -26,7 +27,6 @@ from rota.models import (
     Site,
     Trust,
 )
-from rota.phones import OFCOM_DRAMA_PREFIXES
 from rota.selectors import who_is_on_call
 from tests.factories import london
 

@@ -368,7 +368,7 @@ def test_branch_update_changes_condition_and_target_then_remove(world, draft):
 
 
 def test_draft_publish_requires_a_summary_that_fits_the_history(world, draft):
-    from pathways.publishing import CHANGE_REASON_LENGTH
+    from common.history import CHANGE_REASON_LENGTH
 
     for summary, code in (("  ", "no_summary"), ("x" * (CHANGE_REASON_LENGTH + 1),
                                                   "long_summary")):

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from common.phones import dialling_uri, normalise_uk_number
 from rota.models import (
     ContactMethod,
     Cover,
@@ -14,7 +15,6 @@ from rota.models import (
     RotationPattern,
     Shift,
 )
-from rota.phones import dialling_uri, normalise_uk_number
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
 
 INVALID_NUMBER = (

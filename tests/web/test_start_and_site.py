@@ -93,6 +93,13 @@ def test_site_change_mid_referral_returns_to_the_referral_with_the_new_site(worl
     assert response["Location"] == "/pathways/vascular-test/refer/?site=RXR01&v=1&a=x%3Ay"
 
 
+@pytest.mark.parametrize("text", ["RX\x00R01", "RXR01-and-more", "rx"])
+def test_site_choice_refuses_text_that_cannot_be_an_ods_code(world, published, text):
+    bad = Client().post("/site/", {"site": text, "next": "/"})
+    assert bad.status_code == 400
+    assert b"Select the hospital you are referring from, from the list" in bad.content
+
+
 def test_site_choice_refuses_an_unknown_site_and_an_offsite_next(world, published):
     bad = Client().post("/site/", {"site": "ZZZ99", "next": "/"})
     assert bad.status_code == 400

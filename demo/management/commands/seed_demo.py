@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from common.london import local
 from pathways.demo import seed_demo_pathways
-from rota.calendars import local
 from rota.demo import DEMO_PASSWORD, DISCLAIMER, SITE_NAMES, seed_demo_network
 from rota.models import Role
 

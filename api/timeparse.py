@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from common.london import LONDON, wall_time_exists, wall_time_is_ambiguous
 from rota.bounds import FURTHEST
-from rota.calendars import LONDON, wall_time_exists, wall_time_is_ambiguous
 
 URL_HINT = "(in a URL, write + as %2B)"
 

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers
 
-from rota.api_errors import error_body
-from rota.serializers import ErrorSerializer
+from api.errors import error_body
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs: e.g. not_found, invalid.")
+    message = serializers.CharField(help_text="For a person: what is wrong and what to do.")
+    field = serializers.CharField(
+        allow_null=True, help_text="The parameter, body field or answer concerned."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "rota.tokens.ApiTokenAuthentication"
+    target_class = "api.authentication.ApiTokenAuthentication"
     name = "apiToken"
 
     def get_security_definition(self, auto_schema):
