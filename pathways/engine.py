@@ -18,7 +18,7 @@ question.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from phonenumbers import NumberParseException
@@ -33,6 +33,7 @@ from rota.oncall import (
     RoleAnswer,
     Schedule,
     SiteInfo,
+    is_role_settled,
     network_hub,
     rotas_for_role,
     who_answers_role,
@@ -115,6 +116,8 @@ class Contact:
     same_as_step: int | None = None
     go_to_step: int | None = None
     reasons: tuple[str, ...] = ()
+    # Who answers the step, as worked out: whether a wider window could change it.
+    answered: RoleAnswer | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -192,6 +195,18 @@ class Evaluation:
             "question": self.question.as_dict() if self.question else None,
             "outcome": self.outcome.as_dict() if self.outcome else None,
         }
+
+
+def is_settled(evaluation: Evaluation) -> bool:
+    """Whether a wider schedule window would give the same evaluation: every contact
+    it resolved is settled (:func:`rota.oncall.is_role_settled`). A question, or an
+    outcome without rota or role contacts, reads nothing from the rotas' window."""
+    if evaluation.outcome is None:
+        return True
+    return all(
+        is_role_settled(contact.answered) for contact in evaluation.outcome.contacts
+        if contact.answered is not None
+    )
 
 
 def site_as_dict(site: SiteRef) -> dict:
@@ -457,7 +472,7 @@ def _answered(base: dict, answered: RoleAnswer, schedule: Schedule, site: SiteRe
         }
     return Contact(
         **base, answer=describe_answer(answered.now.answer, schedule),
-        until=iso(answered.now.until), then=then,
+        until=iso(answered.now.until), then=then, answered=answered,
     )
 
 

@@ -21,19 +21,21 @@ pure function in one go, for callers that need nothing else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from django.db.models import Prefetch, Q
 
-from pathways.engine import Evaluation, evaluate
+from pathways.engine import Evaluation, evaluate, is_settled
 from pathways.errors import EvaluationError
 from pathways.models import Branch, ContactStep, Node, Option, PathwayVersion
 from pathways.tree import PlainBranch, PlainNode, PlainOption, PlainStep, PlainTree, SiteRef
 from pathways.validation import Problem, validate_tree
 from rota.models import Site
-from rota.oncall import ANSWER_WINDOW, Schedule, SiteInfo, hub_of
-from rota.selectors import load_schedule, read_graph, rotas_needed
+from rota.oncall import Schedule, SiteInfo, hub_of
+from rota.selectors import ANSWER_REACHES, load_schedule, read_graph, rotas_needed
 
 # Rules read rotas and calendars, never who is on call: any short window will do.
 RULES_WINDOW_START = datetime(2001, 1, 1, tzinfo=UTC)
@@ -144,19 +146,30 @@ def rules_schedule(network_id: int) -> Schedule:
 
 @dataclass(frozen=True)
 class EvaluationContext:
-    """Everything an evaluation of one version at one instant reads, loaded once."""
+    """Everything an evaluation of one version at one instant reads, loaded once.
+
+    The schedule spans the narrowest reach first (:data:`rota.selectors.ANSWER_REACHES`).
+    An evaluation whose contacts a wider window could change
+    (:func:`pathways.engine.is_settled`) is worked out again over the next reach,
+    read once when first needed and kept; at four weeks either side it stands.
+    """
 
     tree: PlainTree
     schedule: Schedule
     at: datetime
     hub: SiteInfo | None  # the network's hub, from all its rotas (the schedule holds a few)
+    wider: Callable[[], EvaluationContext] | None = field(default=None, compare=False)
 
     def evaluate(self, *, answers: dict[str, str], referring_site) -> Evaluation:
-        """:func:`pathways.engine.evaluate` over this context: no query."""
-        return evaluate(
+        """:func:`pathways.engine.evaluate` over this context; reads more only when a
+        wider window could change the outcome's contacts."""
+        evaluation = evaluate(
             version_tree=self.tree, answers=answers, referring_site=referring_site,
             at=self.at, schedule=self.schedule, hub=self.hub,
         )
+        if self.wider is None or is_settled(evaluation):
+            return evaluation
+        return self.wider().evaluate(answers=answers, referring_site=referring_site)
 
 
 def load_evaluation_context(version, at: datetime) -> EvaluationContext:
@@ -173,13 +186,18 @@ def load_evaluation_context(version, at: datetime) -> EvaluationContext:
     chosen = {step.rota_id for step in steps if step.kind == "rota" and step.rota_id} | {
         rota_id for rota_id, row in graph.rows.items() if row[3] in roles
     }
-    start, end = at - ANSWER_WINDOW, at + ANSWER_WINDOW
-    schedule = load_schedule(
-        network_ids=[tree.network_id], start=start, end=end, graph=graph,
-        rota_ids=rotas_needed(chosen, start=start, end=end, graph=graph) if chosen else (),
-    )
     hub = hub_of(SiteInfo(*row[9:]) for row in graph.rows.values())
-    return EvaluationContext(tree=tree, schedule=schedule, at=at, hub=hub)
+
+    def over(reaches: tuple) -> EvaluationContext:
+        start, end = at - reaches[0], at + reaches[0]
+        schedule = load_schedule(
+            network_ids=[tree.network_id], start=start, end=end, graph=graph,
+            rota_ids=rotas_needed(chosen, start=start, end=end, graph=graph) if chosen else (),
+        )
+        wider = cache(lambda: over(reaches[1:])) if len(reaches) > 1 else None
+        return EvaluationContext(tree=tree, schedule=schedule, at=at, hub=hub, wider=wider)
+
+    return over(ANSWER_REACHES)
 
 
 def evaluate_version(*, version, answers: dict[str, str], referring_site, at: datetime):

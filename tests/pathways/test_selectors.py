@@ -22,9 +22,12 @@ NIGHT = london(2026, 3, 18, 22, 15)  # a Wednesday night: out of hours
 NOON = london(2026, 3, 18, 12, 0)
 TREE_QUERIES = 6  # version and pathway, nodes, options, branches, steps, sites
 # The tree; the network's rotas with their bases, sites served and working week; the
-# diverts leading elsewhere; the schedule of the rotas needed (closures; shifts, covers,
-# diverts and notes; leave; clinicians with their contacts).
+# diverts leading elsewhere and the schedule of the rotas needed (closures; shifts,
+# covers, diverts and notes; leave; clinicians with their contacts) two days either side.
 CONTEXT_QUERIES = 12
+# Here each rota has one clinician for months, so no contact settles before four weeks
+# either side: eight days and four weeks are read too (diverts and schedule, 5 each).
+EVALUATION_QUERIES = CONTEXT_QUERIES + 10
 
 
 def queries(call):
@@ -58,7 +61,7 @@ def test_evaluating_costs_the_same_queries_for_a_small_and_a_large_tree(world, s
         version=large, answers={f"q{i}": "on" for i in range(30)},
         referring_site=world.chorley, at=NIGHT,
     ))
-    assert (small_count, large_count) == (CONTEXT_QUERIES, CONTEXT_QUERIES)
+    assert (small_count, large_count) == (EVALUATION_QUERIES, EVALUATION_QUERIES)
     assert (small_result.outcome.key, len(large_result.path)) == ("o-end", 30)
 
 
@@ -80,15 +83,22 @@ def test_evaluating_costs_the_same_queries_for_a_short_and_a_long_rota_history(
     assert len(after.schedule.shifts) == len(before.schedule.shifts)
 
 
-def test_an_evaluation_context_evaluates_without_a_query(
+def test_an_evaluation_context_reads_a_wider_window_once_and_only_for_an_outcome(
     world, published, django_assert_num_queries
 ):
     _, v1 = published
     context = load_evaluation_context(v1, NOON)
+    with django_assert_num_queries(0):  # a question reads nothing from the rotas' window
+        context.evaluate(answers={}, referring_site=world.blackburn.pk)
+    # The outcome's contacts reach the edge of two days, then of eight: both are read.
+    with django_assert_num_queries(10):
+        first = context.evaluate(answers={"bleeding": "yes"}, referring_site=world.blackburn.pk)
+    # Kept: evaluating again, for any answers and site, reads nothing more.
     with django_assert_num_queries(0):
-        for answers in ({}, {"bleeding": "yes"}):
-            context.evaluate(answers=answers, referring_site=world.blackburn.pk)
+        again = context.evaluate(answers={"bleeding": "yes"}, referring_site=world.blackburn.pk)
         context.evaluate(answers={}, referring_site=world.chorley)
+    assert first.as_dict() == again.as_dict()
+    assert first.outcome is not None
 
 
 def test_the_context_loads_the_rotas_the_steps_name_and_those_answering_their_roles(

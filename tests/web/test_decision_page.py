@@ -321,7 +321,7 @@ def test_decision_logging_query_count_does_not_grow_with_steps(
     # The tree, four weeks of the rotas it needs, the insert (in a savepoint): the same
     # for any outcome.
     _, v1 = published
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(25):
         refer(world, v1, answers=answers)
 
 
