@@ -285,7 +285,7 @@ def _one_rota_queries(client, at: str) -> int:
 
 
 def test_oncall_one_rota_costs_the_same_after_years_of_history(world, rotas):
-    """Three years of daily shifts before and after the instant add no query, and the
+    """Controls H-27. Three years of daily shifts before and after the instant add no query, and the
     answer reads the window only: the bounded index scan is the database's business."""
     client = client_as(world, "anonymous")
     short = _one_rota_queries(client, "2026-05-04T10:00")
@@ -304,6 +304,7 @@ def test_oncall_one_rota_costs_the_same_after_years_of_history(world, rotas):
 
 
 def test_the_database_refuses_a_shift_longer_than_a_month(world, rotas):
+    """Controls H-27."""
     from django.db import IntegrityError, transaction
 
     doctor = ClinicianFactory(home_trust=world.trust_a)

@@ -86,6 +86,7 @@ def test_evaluating_costs_the_same_queries_for_a_short_and_a_long_rota_history(
 def test_an_evaluation_context_reads_a_wider_window_once_and_only_for_an_outcome(
     world, published, django_assert_num_queries
 ):
+    """Controls H-27."""
     _, v1 = published
     context = load_evaluation_context(v1, NOON)
     with django_assert_num_queries(0):  # a question reads nothing from the rotas' window

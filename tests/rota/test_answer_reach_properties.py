@@ -133,6 +133,7 @@ NARROW_REACHES = [reach for reach in ANSWER_REACHES if reach < ANSWER_WINDOW] + 
 @PROPERTY_SETTINGS
 @given(worlds())
 def test_a_settled_narrow_answer_is_the_four_week_answer(world):
+    """Controls H-27."""
     at, wide = world
     wide = clipped(wide)
     for reach in NARROW_REACHES:
@@ -146,6 +147,7 @@ def test_a_settled_narrow_answer_is_the_four_week_answer(world):
 @PROPERTY_SETTINGS
 @given(worlds(), st.sampled_from([1, 2]))
 def test_a_settled_narrow_role_answer_is_the_four_week_answer(world, rota_id):
+    """Controls H-27."""
     at, wide = world
     wide = clipped(wide)
     for reach in NARROW_REACHES:
