@@ -32,6 +32,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from common.history import with_history
 from common.ods import is_ods_code
 from common.phones import normalise_uk_number
 from pathways.building import draft_fill
@@ -319,7 +320,7 @@ class _Writer:
 
 def _save(row, counts: ScaleCounts):
     row.full_clean()
-    row._change_reason = CHANGE_REASON
+    with_history(row, reason=CHANGE_REASON)
     row.save()
     counts.add(type(row), 1)
     return row
@@ -537,7 +538,7 @@ def _rotas(request, build: _NetworkBuild, counts) -> None:
                 fallback=build.rotas.get(plan.fallback), ask_for=plan.ask_for,
             ), counts)
             if plan.serves:
-                rota._change_reason = CHANGE_REASON
+                with_history(rota, reason=CHANGE_REASON)
                 rota.serves.set(plan.serves)
             build.rotas[plan.slug] = rota
             build.plans[rota.id] = plan
@@ -754,7 +755,7 @@ def _pathways(request, build: _NetworkBuild, counts: ScaleCounts) -> None:
             description=f"{spec['title']}. Illustrative scale data, not clinical guidance.",
         )
         pathway.full_clean()
-        pathway._change_reason = CHANGE_REASON
+        with_history(pathway, reason=CHANGE_REASON)
         pathway.save()
         draft = version_create_draft(pathway=pathway, user=None,
                                      change_summary="First version (scale data).")

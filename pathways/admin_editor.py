@@ -43,7 +43,7 @@ def default_comparison(version: PathwayVersion) -> PathwayVersion | None:
     version with the published one, the published one with the version before it."""
     others = PathwayVersion.objects.filter(pathway_id=version.pathway_id).exclude(pk=version.pk)
     if version.status != VersionStatus.PUBLISHED:
-        published = others.filter(status=VersionStatus.PUBLISHED).first()
+        published = others.published().first()
         if published is not None:
             return published
     return others.filter(number__lt=version.number).order_by("-number").first()

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from common.history import CHANGE_REASON_LENGTH, change_reason
+from common.history import CHANGE_REASON_LENGTH, with_history
 from pathways.errors import FrozenError, PathwayError
 from pathways.models import (
     Branch,
@@ -261,10 +261,7 @@ def node_remove(*, version: PathwayVersion, revision: int, node_key: str,
         f" and {len(extra)} step{'s' if len(extra) != 1 else ''} only it led to" if extra else ""
     )
     for row in Node.objects.filter(version=version, key__in=removed):
-        row._change_reason = change_reason(what)
-        if user is not None and getattr(user, "is_authenticated", False):
-            row._history_user = user
-        row.delete()
+        with_history(row, user=user, reason=what).delete()
     if version.root_key == node_key:
         version.root_key = ""
     _bump(version, user=user, what=what)
@@ -371,10 +368,7 @@ def option_remove(*, version: PathwayVersion, revision: int, node_key: str,
     node = _node(version, node_key)
     option = _option(node, option_key)
     what = f"removed option {_quoted(option.text)} of {_quoted(node.text)}"
-    option._change_reason = change_reason(what)
-    if user is not None and getattr(user, "is_authenticated", False):
-        option._history_user = user
-    option.delete()
+    with_history(option, user=user, reason=what).delete()
     _bump(version, user=user, what=what)
 
 
@@ -462,10 +456,7 @@ def step_remove(*, version: PathwayVersion, revision: int, node_key: str, index:
     step = _step(_outcome(version, node_key), index)
     node = step.node
     what = f"removed contact step “{step}” of {_quoted(node.text)}"
-    step._change_reason = change_reason(what)
-    if user is not None and getattr(user, "is_authenticated", False):
-        step._history_user = user
-    step.delete()
+    with_history(step, user=user, reason=what).delete()
     _bump(version, user=user, what=what)
 
 
@@ -572,10 +563,7 @@ def branch_remove(*, version: PathwayVersion, revision: int, node_key: str, inde
     node = _automatic(version, node_key)
     branch = _branch(node, index)
     what = f"removed branch “{branch}” of {_quoted(node.text)}"
-    branch._change_reason = change_reason(what)
-    if user is not None and getattr(user, "is_authenticated", False):
-        branch._history_user = user
-    branch.delete()
+    with_history(branch, user=user, reason=what).delete()
     _bump(version, user=user, what=what)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from common import ods
+from common.history import with_history
 from rota.models import Membership, Site
 
 SESSION_KEY = "referring_site_id"
@@ -61,5 +62,5 @@ def remember_site(request, site: Site) -> None:
     ).first()
     if membership is not None and membership.home_site_id != site.pk:
         membership.home_site = site
-        membership._change_reason = "Referring site chosen in the referral flow"
+        with_history(membership, reason="Referring site chosen in the referral flow")
         membership.save()

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from common.history import with_history
 from rota.calendars import NetworkCalendar, instant_at, is_working_day, local
 
 
@@ -118,7 +119,7 @@ def pattern_extend(pattern, *, now: datetime, until: datetime, calendar=None) ->
         wanted = {(s.clinician_id, s.start, s.end) for s in planned}
         stale = [s for s in existing if (s.clinician_id, s.start, s.end) not in wanted]
         for shift in stale:
-            shift._change_reason = "Rotation pattern changed"
+            with_history(shift, reason="Rotation pattern changed")
             shift.delete()
         kept = {(s.clinician_id, s.start, s.end) for s in existing} & wanted
         others = list(
