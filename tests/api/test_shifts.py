@@ -86,4 +86,16 @@ def test_shifts_exactly_100_days_is_allowed(world, rotas):
     response = client_as(world, "anonymous").get(
         "/api/v1/rotas/lsc-ir/shifts/", {"from": "2026-05-01T00:00", "to": "2026-08-09T00:00"}
     )
-    assert response.status_code == 200
+    body = response.json()
+    # 1 May to 9 August is 100 days; both ends are in BST.
+    assert (response.status_code, body["rota"], body["start"], body["end"]) == (
+        200, "lsc-ir", "2026-05-01T00:00:00+01:00", "2026-08-09T00:00:00+01:00"
+    )
+    # The whole range is answered: Alpha's night and Bravo's day between two gaps.
+    assert [(s["start"], s["status"]) for s in body["segments"]] == [
+        ("2026-05-01T00:00:00+01:00", "gap"),
+        ("2026-05-03T17:00:00+01:00", "on_call"),
+        ("2026-05-04T08:00:00+01:00", "on_call"),
+        ("2026-05-04T17:00:00+01:00", "gap"),
+    ]
+    assert body["segments"][-1]["end"] == "2026-08-09T00:00:00+01:00"
