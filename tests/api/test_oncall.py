@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import connection
@@ -189,10 +189,8 @@ def test_oncall_network_takes_a_constant_number_of_queries(world, rotas):
     assert (before, after) == (17, 17)
 
 
-def test_oncall_at_defaults_to_now(world, rotas, monkeypatch):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: london(2026, 5, 4, 2, 0))
+def test_oncall_at_defaults_to_now(world, rotas, clock):
+    clock["now"] = london(2026, 5, 4, 2, 0).astimezone(UTC)
     body = client_as(world, "switchboard").get("/api/v1/oncall/", {"rota": "lsc-ir"}).json()
     assert body["at"] == "2026-05-04T02:00:00+01:00"
     assert [p["name"] for p in body["answers"][0]["clinicians"]] == ["Dr Alpha"]

@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from rota import services
 from tests.api.conftest import client_as
 from tests.factories import ClinicianFactory, london
@@ -53,10 +55,8 @@ def test_shifts_anonymous_gets_no_names(world, rotas):
     assert body["shifts"][0]["clinician"]["name"] is None
 
 
-def test_shifts_default_to_seven_days_from_now(world, rotas, monkeypatch):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: london(2026, 5, 3, 12, 0))
+def test_shifts_default_to_seven_days_from_now(world, rotas, clock):
+    clock["now"] = london(2026, 5, 3, 12, 0).astimezone(UTC)
     body = client_as(world, "anonymous").get("/api/v1/rotas/lsc-ir/shifts/").json()
     assert (body["start"], body["end"]) == (
         "2026-05-03T12:00:00+01:00", "2026-05-10T12:00:00+01:00"
