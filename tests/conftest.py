@@ -84,6 +84,11 @@ def world(db) -> World:
 
 @pytest.fixture
 def clock(monkeypatch):
+    """The one fixed clock: ``timezone.now()`` reads ``clock["now"]``; set it to move time.
+
+    Other fixtures (``fixed_now``) set it to their module's instant. The live server of the
+    browser tests runs in a thread of this process, so it reads the same clock.
+    """
     state = {"now": london(2026, 5, 5, 2, 40).astimezone(UTC)}  # Tuesday: 4 May is a bank holiday
     monkeypatch.setattr(timezone, "now", lambda: state["now"])
     return state

@@ -5,7 +5,6 @@ from datetime import UTC
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from pathways.decisions import referral_record
@@ -150,9 +149,9 @@ def long_nodes(questions: int) -> list[dict]:
 
 
 @pytest.fixture
-def fixed_now(monkeypatch):
+def fixed_now(clock):
     # Views read the clock once per request; tests fix it instead of racing it.
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    clock["now"] = NOW
     return NOW
 
 

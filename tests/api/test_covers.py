@@ -38,7 +38,16 @@ def test_cover_joining_without_replaces(world, rotas):
     response = client_as(world, "coordinator").post(
         "/api/v1/covers/", _cover_body(rotas, d, replaces=None), format="json"
     )
-    assert (response.status_code, response.json()["replaces"]) == (201, None)
+    cover = Cover.objects.get()
+    # Without "replaces" the cover joins whoever is on: no one is named as stood down.
+    assert (response.status_code, response.json()) == (201, {
+        "id": cover.id, "rota": "lsc-ir",
+        "covering": {"id": d.id, "name": "Dr Delta", "role": d.role},
+        "replaces": None,
+        "start": "2026-05-03T22:00:00+01:00", "end": "2026-05-04T02:00:00+01:00",
+        "reason": "Swap",
+    })
+    assert cover.replaces is None
 
 
 def test_cover_service_rule_is_a_400_with_its_message(world, rotas):

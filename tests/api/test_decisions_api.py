@@ -6,8 +6,6 @@ import pytest
 
 from pathways.decisions import referral_record
 from pathways.models import Decision
-from pathways.presentation import decision_as_dict
-from rota.access import viewer_for
 from tests.api.conftest import BLEEDING_NODES, NOW, client_as
 from tests.factories import london, user_in
 from tests.pathways.conftest import make_pathway
@@ -28,9 +26,37 @@ def _log(version, site, *, now=NOW, user=None) -> Decision:
 def test_decision_its_referrer_reads_it_as_logged(world, decision):
     response = client_as(world, "referrer").get(_url(decision))
     assert response.status_code == 200
-    assert response.json() == decision_as_dict(decision, viewer_for(world.referrer_a,
-                                                                     world.network.id))
     body = response.json()
+    # What was logged: the pathway, version, site and the path answered, word for word.
+    assert (body["pathway"], body["version"]["number"], body["created_at"]) == (
+        {"slug": "bleeding-ir", "title": "Vascular test"}, 1, "2026-05-04T02:40:00+01:00"
+    )
+    assert (body["referring_site"]["ods_code"], body["referring_site"]["name"]) == (
+        "RXR01", "Royal Blackburn Teaching Hospital"
+    )
+    assert [(step["node"], step["answer"], step["answer_text"]) for step in body["path"]] == [
+        ("bleeding", "yes", "Yes"),
+        # Blackburn is not Chorley, so the site question answered itself.
+        ("where", "default", "Referring site: Royal Blackburn Teaching Hospital"),
+    ]
+    outcome = body["outcome"]
+    assert (outcome["key"], outcome["title"], outcome["urgency_label"]) == (
+        "o-ir", "IR consultant now", "Immediate: call now"
+    )
+    rota_step, fixed_step = outcome["contacts"]
+    # A referrer sees Alpha's staff bleep and public email, never the switchboard-only mobile.
+    assert [c["kind"] for c in rota_step["answer"]["clinicians"][0]["contacts"]] == [
+        "bleep", "email"
+    ]
+    # Alpha's night ends at 08:00; Bravo is on after it.
+    assert (rota_step["until"], rota_step["then"]["from"]) == (
+        "2026-05-04T08:00:00+01:00", "2026-05-04T08:00:00+01:00"
+    )
+    assert [c["name"] for c in rota_step["then"]["answer"]["clinicians"]] == ["Dr Bravo"]
+    assert fixed_step["fixed"] == {
+        "label": "Royal Preston switchboard", "number": "01772 716565",
+        "tel": "tel:+441772716565",
+    }
     assert (body["reference"], body["channel"], body["at"]) == (
         decision.reference, "web", "2026-05-04T02:40:00+01:00"
     )
@@ -116,8 +142,16 @@ def test_decisions_list_gives_a_lead_the_last_seven_days_newest_first(world, log
     response = client_as(world, "lead").get("/api/v1/decisions/")
     assert response.status_code == 200
     assert [d["reference"] for d in response.json()] == [d.reference for d in logged[:2]]
-    assert response.json()[0] == decision_as_dict(logged[0], viewer_for(world.lead,
-                                                                        world.network.id))
+    newest = response.json()[0]
+    # Logged an hour before NOW (02:40 BST), so at 01:40 BST.
+    assert (newest["at"], newest["channel"], newest["referring_site"]["ods_code"]) == (
+        "2026-05-04T01:40:00+01:00", "api", "RXR01"
+    )
+    # A lead sees every contact of the clinician on call, the mobile included.
+    alpha = newest["outcome"]["contacts"][0]["answer"]["clinicians"][0]
+    assert (alpha["name"], [c["kind"] for c in alpha["contacts"]]) == (
+        "Dr Alpha", ["mobile", "bleep", "email"]
+    )
 
 
 def test_decisions_list_over_a_range_and_for_one_pathway(world, logged, rotas):

@@ -253,9 +253,9 @@ def test_clinician_feed_spans_every_network_of_their_duties(feed_world, world):
     ]
 
 
-def test_feed_views_serve_live_secrets_only(feed_world, world, monkeypatch):
+def test_feed_views_serve_live_secrets_only(feed_world, world, clock):
     rota, a, _, _ = feed_world
-    monkeypatch.setattr(timezone, "now", lambda: london(2026, 3, 29, 12))
+    clock["now"] = london(2026, 3, 29, 12).astimezone(UTC)
     rota_feed, rota_secret = feed_token_create(rota=rota, created_by=world.admin)
     _, clinician_secret = feed_token_create(clinician=a, created_by=world.admin)
     client = APIClient()

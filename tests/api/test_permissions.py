@@ -32,6 +32,34 @@ READS = [
 ]
 
 
+# What each read names (slugs or ODS codes, the rota of a timeline), the same for every role.
+READ_WHAT = {
+    "/api/v1/networks/": ["elsewhere", "lsc"],
+    "/api/v1/networks/lsc/": "lsc",
+    "/api/v1/trusts/": ["RXN", "RXR", "RZZ"],
+    "/api/v1/trusts/RXN/": "RXN",
+    "/api/v1/sites/": ["RXN01", "RXN02", "RXR01", "RZZ01"],
+    "/api/v1/sites/RXN02/": "RXN02",
+    "/api/v1/rotas/": ["elsewhere-ir", "lsc-ir", "lsc-ir-backup", "lsc-ir-day"],
+    "/api/v1/rotas/lsc-ir/": "lsc-ir",
+    "/api/v1/rotas/lsc-ir/shifts/?from=2026-05-03T17:00": "lsc-ir",
+    # Alpha's trust is RXN; Bravo's and Charlie's RXR.
+    "/api/v1/clinicians/": ["RXN", "RXR", "RXR"],
+    "/api/v1/oncall/?network=lsc": ["lsc-ir", "lsc-ir-backup", "lsc-ir-day"],
+}
+
+
+def _what(body):
+    if isinstance(body, list):
+        return sorted(_what(item) for item in body)
+    if "answers" in body:
+        return sorted(answer["rota"]["slug"] for answer in body["answers"])
+    for key in ("slug", "ods_code", "rota", "home_trust"):
+        if key in body:
+            return body[key]
+    return body
+
+
 def _seen(person):
     return person["name"], [c["visibility"] for c in person["contacts"]]
 
@@ -39,7 +67,10 @@ def _seen(person):
 @pytest.mark.parametrize("role", ROLES)
 def test_permissions_reads_are_open_to_every_role(world, rotas, role):
     client = client_as(world, role)
-    assert {url: client.get(url).status_code for url in READS} == {url: 200 for url in READS}
+    responses = {url: client.get(url) for url in READS}
+    assert {url: r.status_code for url, r in responses.items()} == {url: 200 for url in READS}
+    # Each read answers with what was asked for, not an empty or refused body.
+    assert {url: _what(r.json()) for url, r in responses.items()} == READ_WHAT
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -89,7 +120,13 @@ def test_permissions_coordinator_token_may_write_like_a_coordinator(world, rotas
     response = client.post("/api/v1/leave/", {
         "clinician": rotas.a.id, "first_day": "2026-06-01", "last_day": "2026-06-05",
     }, format="json")
-    assert response.status_code == 201
+    leave = Leave.objects.get()
+    # Whole days in London: 1 June 00:00 BST to the midnight after 5 June.
+    assert (response.status_code, response.json()) == (201, {
+        "id": leave.id,
+        "clinician": {"id": rotas.a.id, "name": "Dr Alpha", "role": rotas.a.role},
+        "start": "2026-06-01T00:00:00+01:00", "end": "2026-06-06T00:00:00+01:00", "reason": "",
+    })
 
 
 # --- Pathways and decisions ------------------------------------------------------------

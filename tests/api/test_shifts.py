@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from rota import services
 from tests.api.conftest import client_as
 from tests.factories import ClinicianFactory, london
@@ -53,10 +55,8 @@ def test_shifts_anonymous_gets_no_names(world, rotas):
     assert body["shifts"][0]["clinician"]["name"] is None
 
 
-def test_shifts_default_to_seven_days_from_now(world, rotas, monkeypatch):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: london(2026, 5, 3, 12, 0))
+def test_shifts_default_to_seven_days_from_now(world, rotas, clock):
+    clock["now"] = london(2026, 5, 3, 12, 0).astimezone(UTC)
     body = client_as(world, "anonymous").get("/api/v1/rotas/lsc-ir/shifts/").json()
     assert (body["start"], body["end"]) == (
         "2026-05-03T12:00:00+01:00", "2026-05-10T12:00:00+01:00"
@@ -86,4 +86,16 @@ def test_shifts_exactly_100_days_is_allowed(world, rotas):
     response = client_as(world, "anonymous").get(
         "/api/v1/rotas/lsc-ir/shifts/", {"from": "2026-05-01T00:00", "to": "2026-08-09T00:00"}
     )
-    assert response.status_code == 200
+    body = response.json()
+    # 1 May to 9 August is 100 days; both ends are in BST.
+    assert (response.status_code, body["rota"], body["start"], body["end"]) == (
+        200, "lsc-ir", "2026-05-01T00:00:00+01:00", "2026-08-09T00:00:00+01:00"
+    )
+    # The whole range is answered: Alpha's night and Bravo's day between two gaps.
+    assert [(s["start"], s["status"]) for s in body["segments"]] == [
+        ("2026-05-01T00:00:00+01:00", "gap"),
+        ("2026-05-03T17:00:00+01:00", "on_call"),
+        ("2026-05-04T08:00:00+01:00", "on_call"),
+        ("2026-05-04T17:00:00+01:00", "gap"),
+    ]
+    assert body["segments"][-1]["end"] == "2026-08-09T00:00:00+01:00"

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
+from tests.pages import CHECK_THE_ADDRESS, NOT_FOUND, problem
 
 
 @pytest.fixture
@@ -55,4 +56,5 @@ def test_floor_refuses_a_missing_rota_in_the_api_error_shape(client, db, bench_u
 def test_floor_is_not_mounted_by_the_product(client, rota):
     rota, _ = rota
     response = client.get("/bench/floor/", {"rota": rota.id})
-    assert response.status_code == 404
+    # The product's own 404 page, not the bench's JSON: the address does not exist there.
+    assert problem(response) == (404, NOT_FOUND, CHECK_THE_ADDRESS)

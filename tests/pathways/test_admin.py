@@ -49,7 +49,8 @@ def test_admin_outsider_lead_does_not_see_another_networks_pathway(client, world
     client.force_login(world.outsider)
     pathway, _ = published
     response = client.get(reverse("admin:pathways_pathway_change", args=[pathway.pk]))
-    assert response.status_code == 302  # the admin redirects a missing object to the index
+    # The admin redirects a missing object to the index: the pathway is not the outsider's.
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
 
 
 def test_admin_create_draft_and_publish_actions(client, lead, published):

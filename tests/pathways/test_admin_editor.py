@@ -8,6 +8,7 @@ from django.urls import reverse
 from pathways import editing
 from pathways.models import Node, Option
 from pathways.publishing import version_create_draft
+from tests.pages import CHECK_THE_ADDRESS, FORBIDDEN, NOT_FOUND, problem, title
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,19 @@ def draft(world, published):
     [("lead", 200), ("admin", 200), ("coordinator", 404), ("switchboard", 404),
      ("outsider", 404)],
 )
-@pytest.mark.parametrize("page", [_tree, _diff])
+@pytest.mark.parametrize(("page", "page_title"), [
+    (_tree, "Vascular test v2: the tree | Django site admin"),
+    (_diff, "Vascular test v2: changes | Django site admin"),
+])
 def test_editor_pages_only_for_leads_of_the_network_and_admins(client, world, draft, who,
-                                                               status, page):
+                                                               status, page, page_title):
     client.force_login(_staff(getattr(world, who)))
-    assert client.get(page(draft)).status_code == status
+    response = client.get(page(draft))
+    if status == 200:
+        assert (response.status_code, title(response)) == (200, page_title)
+    else:
+        # Not "forbidden": a lead of another network is not told the draft exists.
+        assert problem(response) == (404, NOT_FOUND, CHECK_THE_ADDRESS)
 
 
 def test_editor_pages_ask_anonymous_to_sign_in(client, draft):
@@ -118,8 +127,10 @@ def test_editor_diff_refuses_a_version_of_another_pathway(client, world, publish
 
     _, elsewhere = make_pathway(world, slug="another", user=world.lead)
     client.force_login(_staff(world.lead))
-    assert client.get(_diff(draft, elsewhere)).status_code == 404
-    assert client.get(_diff(draft) + "?against=x").status_code == 404
+    # The page says which part of the address is wrong: the version compared against.
+    no_such = (404, NOT_FOUND, "No such version of this pathway.")
+    assert problem(client.get(_diff(draft, elsewhere))) == no_such
+    assert problem(client.get(_diff(draft) + "?against=x")) == no_such
 
 
 def test_editor_diff_of_the_only_version_says_there_is_nothing_to_compare(client, world,
@@ -170,8 +181,18 @@ def test_editor_node_form_has_only_the_fields_of_its_kind(client, world, draft, 
 def test_editor_node_page_only_for_leads_of_the_network_and_admins(client, world, draft, who,
                                                                   status):
     client.force_login(_staff(getattr(world, who)))
-    assert client.get(_node(draft, "bleeding")).status_code == status
-    assert client.get(_remove(draft, "bleeding")).status_code == status
+    node_page = client.get(_node(draft, "bleeding"))
+    remove_page = client.get(_remove(draft, "bleeding"))
+    if status == 200:
+        assert title(node_page) == (
+            "Edit question: Is there active bleeding on CT? | Django site admin"
+        )
+        assert title(remove_page) == (
+            "Remove “Is there active bleeding on CT?”? | Django site admin"
+        )
+    else:
+        assert problem(node_page) == (404, NOT_FOUND, CHECK_THE_ADDRESS)
+        assert problem(remove_page) == (404, NOT_FOUND, CHECK_THE_ADDRESS)
 
 
 def test_editor_published_version_refuses_every_edit_path(client, world, published):
@@ -328,8 +349,10 @@ def test_editor_publish_lists_problems_instead_of_the_form(client, world, draft)
 def test_editor_publish_of_a_published_version_is_refused(client, world, published):
     _, v1 = published
     client.force_login(_staff(world.lead))
-    assert client.get(_publish(v1)).status_code == 403
-    assert client.post(_publish(v1), {"revision": 0, "change_summary": "x"}).status_code == 403
+    assert problem(client.get(_publish(v1))) == FORBIDDEN
+    assert problem(client.post(_publish(v1), {"revision": 0, "change_summary": "x"})) == FORBIDDEN
+    v1.refresh_from_db()
+    assert v1.status == "published"
 
 
 # --- Around the editor ---------------------------------------------------------------------

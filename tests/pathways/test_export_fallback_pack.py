@@ -12,7 +12,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.factories import london
@@ -21,11 +20,10 @@ NOW = london(2026, 3, 18, 10, 0).astimezone(UTC)
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock(clock):
     # The command is the edge that reads the clock; the pack takes the instant as a parameter.
-    now = {"now": NOW}
-    monkeypatch.setattr(timezone, "now", lambda: now["now"])
-    return now
+    clock["now"] = NOW
+    return clock
 
 
 def export(out, *extra) -> str:

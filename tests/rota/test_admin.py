@@ -7,6 +7,7 @@ from rota import services
 from rota.calendars import LONDON
 from rota.models import Cover, Divert, Leave, Note, Shift
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
+from tests.pages import CHECK_THE_ADDRESS, FORBIDDEN, NOT_FOUND, problem
 
 
 def utc(*args) -> datetime:
@@ -52,7 +53,7 @@ def test_admin_coordinator_sees_only_own_network_rotas(client, coordinator, rota
 
 def test_admin_coordinator_cannot_see_other_network_history(client, coordinator, elsewhere):
     response = client.get(reverse("admin:rota_rota_history", args=[elsewhere.pk]))
-    assert response.status_code == 404
+    assert problem(response) == (404, NOT_FOUND, CHECK_THE_ADDRESS)
 
 
 def network_choices(response) -> list[str]:
@@ -76,21 +77,20 @@ def test_admin_network_filter_lists_only_visible_networks(client, world, rota, e
 
 def test_admin_coordinator_neither_lists_nor_changes_sites(client, coordinator, world):
     # Sites are reference data: anyone reads them through the API; only admins change them.
-    assert client.get(reverse("admin:rota_site_changelist")).status_code == 403
-    response = client.get(reverse("admin:rota_site_change", args=[world.preston.pk]))
-    assert response.status_code == 403
-    assert client.get(reverse("admin:rota_site_add")).status_code == 403
-    assert client.get(reverse("admin:rota_membership_add")).status_code == 403
+    for url in (reverse("admin:rota_site_changelist"),
+                reverse("admin:rota_site_change", args=[world.preston.pk]),
+                reverse("admin:rota_site_add"), reverse("admin:rota_membership_add")):
+        assert problem(client.get(url)) == FORBIDDEN, url
 
 
-@pytest.mark.parametrize(("name", "status"), [("switchboard", 403), ("lead", 403)])
-def test_admin_rota_pages_refused_to_other_staff(client, world, rota, name, status):
+@pytest.mark.parametrize("name", ["switchboard", "lead"])
+def test_admin_rota_pages_refused_to_other_staff(client, world, rota, name):
     user = getattr(world, name)
     user.is_staff = True
     user.save()
     client.force_login(user)
-    assert client.get(reverse("admin:rota_rota_changelist")).status_code == status
-    assert client.get(reverse("admin:rota_leave_add")).status_code == status
+    assert problem(client.get(reverse("admin:rota_rota_changelist"))) == FORBIDDEN
+    assert problem(client.get(reverse("admin:rota_leave_add"))) == FORBIDDEN
 
 
 def test_admin_non_staff_redirected_to_login(client, world):

@@ -5,7 +5,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from rota.models import Shift
 from tests.factories import london
@@ -15,9 +14,9 @@ NOW = london(2026, 3, 23, 12, 0).astimezone(UTC)  # as timezone.now() gives it
 
 
 @pytest.fixture
-def fixed_now(monkeypatch):
+def fixed_now(clock):
     # The command is the edge that reads the clock; the core takes ``now`` as a parameter.
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    clock["now"] = NOW
 
 
 def run(*args) -> tuple[str, str]:

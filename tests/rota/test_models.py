@@ -1,4 +1,4 @@
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -79,19 +79,31 @@ def test_shift_adjacent_or_other_clinician_or_other_rota_allowed(world, rota, do
     ShiftFactory(rota=rota, clinician=a, start=london(2026, 4, 14, 8, 0),
                  end=london(2026, 4, 15, 8, 0))
     other = RotaFactory(network=world.network, based_at=world.preston)
-    Shift(rota=rota, clinician=a, start=london(2026, 4, 15, 8, 0),
-          end=london(2026, 4, 16, 8, 0)).full_clean()
-    Shift(rota=rota, clinician=b, start=london(2026, 4, 14, 8, 0),
-          end=london(2026, 4, 15, 8, 0)).full_clean()
-    Shift(rota=other, clinician=a, start=london(2026, 4, 14, 8, 0),
-          end=london(2026, 4, 15, 8, 0)).full_clean()
+    allowed = [
+        # Starts the moment the first ends: touching is not overlapping.
+        Shift(rota=rota, clinician=a, start=london(2026, 4, 15, 8, 0),
+              end=london(2026, 4, 16, 8, 0)),
+        # The same hours, another clinician.
+        Shift(rota=rota, clinician=b, start=london(2026, 4, 14, 8, 0),
+              end=london(2026, 4, 15, 8, 0)),
+        # The same clinician and hours, another rota.
+        Shift(rota=other, clinician=a, start=london(2026, 4, 14, 8, 0),
+              end=london(2026, 4, 15, 8, 0)),
+    ]
+    for shift in allowed:
+        shift.full_clean()  # raises ValidationError if refused
+        shift.save()
+    assert Shift.objects.count() == 4
 
 
 def test_shift_edit_does_not_clash_with_itself(rota, doctors):
     existing = ShiftFactory(rota=rota, clinician=doctors[0], start=london(2026, 4, 14, 8, 0),
                             end=london(2026, 4, 15, 8, 0))
     existing.end = london(2026, 4, 15, 9, 0)
-    existing.full_clean()
+    existing.full_clean()  # raises ValidationError if the shift were compared with itself
+    existing.save()
+    # 09:00 BST on 15 April is 08:00 UTC.
+    assert Shift.objects.get().end == datetime(2026, 4, 15, 8, 0, tzinfo=UTC)
 
 
 def contact(world, **fields):
@@ -138,7 +150,10 @@ def test_contact_bleep_without_site_refused_by_database(world):
 
 def test_contact_bleep_with_site_accepted(world):
     method = contact(world, kind="bleep", value="2345", visibility="staff", site=world.preston)
-    method.full_clean()
+    method.full_clean()  # raises ValidationError if refused
+    method.save()
+    saved = ContactMethod.objects.get()
+    assert (saved.kind, saved.value, saved.site) == ("bleep", "2345", world.preston)
 
 
 def test_contact_bleep_not_digits_refused(world):

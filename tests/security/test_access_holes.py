@@ -17,6 +17,7 @@ from pathways.models import Node, Pathway, PathwayVersion
 from rota.access import NETWORK_LEAD, REFERRER
 from rota.models import Cover, Leave, Membership, Network, Site
 from tests.factories import ClinicianFactory, ContactMethodFactory, london, user_in
+from tests.pages import CHECK_THE_ADDRESS, NOT_FOUND, problem, title
 
 
 def staff_client(user) -> Client:
@@ -186,15 +187,22 @@ def test_lockout_lifts_when_an_admin_resets_it(world):
     client = Client(REMOTE_ADDR="10.1.2.3")
     for _ in range(10):
         client.post("/accounts/login/", {"username": "referrer-a", "password": "wrong"})
-    assert client.post("/accounts/login/", {
-        "username": "referrer-a", "password": "correct-horse-battery"}).status_code == 429
+    locked = client.post("/accounts/login/", {
+        "username": "referrer-a", "password": "correct-horse-battery"})
+    assert locked.status_code == 429
+    # The lockout page, which puts 2222 first, not the sign-in form again.
+    assert title(locked) == "Sign-in paused – IR on-call pathways"
+    assert "2222" in locked.content.decode()
     reset(username="referrer-a")
-    assert client.post("/accounts/login/", {
-        "username": "referrer-a", "password": "correct-horse-battery"}).status_code == 302
+    signed_in = client.post("/accounts/login/", {
+        "username": "referrer-a", "password": "correct-horse-battery"})
+    assert (signed_in.status_code, signed_in["Location"]) == (302, "/")
 
 
 def test_password_reset_is_not_offered_without_mail(world):
-    assert Client().get("/accounts/password_reset/").status_code == 404
+    assert problem(Client().get("/accounts/password_reset/")) == (
+        404, NOT_FOUND, CHECK_THE_ADDRESS
+    )
 
 
 # --- Input bounds ---------------------------------------------------------------------------

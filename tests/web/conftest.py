@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from tests.factories import london
 from tests.pathways.conftest import (  # noqa: F401  (published and rotas are fixtures)
@@ -21,10 +20,9 @@ OUT_OF_HOURS = london(2026, 3, 18, 22, 15).astimezone(UTC)
 
 
 @pytest.fixture
-def fixed_now(monkeypatch):
+def fixed_now(clock):
     # Views read the clock once per request; tests fix it instead of racing it.
-    clock = {"now": NOW}
-    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    clock["now"] = NOW
     return clock
 
 

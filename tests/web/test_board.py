@@ -16,6 +16,7 @@ from tests.factories import (
     london,
     user_in,
 )
+from tests.pages import CHECK_THE_ADDRESS, NOT_FOUND, problem
 
 ROW = re.compile(r'<article class="[^"]*board-row[^"]*"[^>]*data-rota="([^"]*)"(.*?)</article>',
                  re.S)
@@ -209,7 +210,9 @@ def test_rota_page_shows_14_days_the_fallback_chain_and_recent_changes(world, ni
 
 
 def test_rota_page_is_for_staff_of_its_network(world, night):
-    assert signed_in(world.outsider).get("/switchboard/rotas/ir-ooh/").status_code == 404
+    response = signed_in(world.outsider).get("/switchboard/rotas/ir-ooh/")
+    assert problem(response) == (404, NOT_FOUND, CHECK_THE_ADDRESS)
+    assert "Dr Alpha" not in response.content.decode()
 
 
 def test_clinician_page_lists_upcoming_shifts_and_contacts_as_the_viewer_may_see(world, night):

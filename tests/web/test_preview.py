@@ -4,6 +4,7 @@ import pytest
 
 from pathways.models import Decision, Node
 from pathways.publishing import version_create_draft
+from tests.pages import NOT_FOUND, problem, title
 from tests.pathways.conftest import make_pathway, rotas  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +38,28 @@ def test_preview_only_for_leads_of_the_network_and_admins(client, world, draft, 
     """Controls H-25."""
     if who != "anonymous":
         client.force_login(getattr(world, who))
-    assert client.get(_url(draft)).status_code == status
-    assert client.get(_url(draft, site="RXN01", at=BANK_HOLIDAY_NIGHT)).status_code == status
+    pages = {
+        # Without site and instant the lead is asked for them; with them, the facts to check.
+        _url(draft): "Try draft version 2 – Vascular test – IR on-call pathways",
+        _url(draft, site="RXN01", at=BANK_HOLIDAY_NIGHT):
+            "Check the facts – Vascular test – IR on-call pathways",
+    }
+    for url, page_title in pages.items():
+        response = client.get(url)
+        if status == 200:
+            assert (response.status_code, title(response)) == (200, page_title)
+        else:
+            # The same answer as for a draft that does not exist: no one else learns of it.
+            assert problem(response) == (
+                404, NOT_FOUND, "Vascular test has no draft 2 that you can try."
+            )
 
 
 def test_preview_of_a_published_version_is_refused(client, world, draft):
     client.force_login(world.lead)
-    assert client.get("/pathways/vascular-test/v1/preview/").status_code == 404
+    assert problem(client.get("/pathways/vascular-test/v1/preview/")) == (
+        404, NOT_FOUND, "Vascular test has no draft 1 that you can try."
+    )
 
 
 def test_preview_asks_for_site_instant_and_audience_with_a_draft_banner(client, world, draft):

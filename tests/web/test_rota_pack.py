@@ -6,6 +6,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from tests.pages import problem
 from tests.pathways.conftest import rotas  # noqa: F401  (a fixture)
 from tests.web.conftest import client_for
 
@@ -29,6 +30,14 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+REFUSED = {
+    "staff": "The staff edition of the Lancashire and South Cumbria pack is for staff of the "
+             "network.",
+    "switchboard": "The switchboard edition of the Lancashire and South Cumbria pack is for its "
+                   "switchboard, rota coordinators and leads.",
+}
+
+
 @pytest.mark.parametrize(("role", "staff", "switchboard"), [
     ("referrer", 200, 403),
     ("switchboard", 200, 200),
@@ -39,8 +48,13 @@ def digits(text: str) -> str:
 ])
 def test_rota_pack_editions_by_role(world, rotas, fixed_now, role, staff, switchboard):  # noqa: F811
     client = client_for(world, role) if role != "coordinator" else _coordinator(world)
-    assert client.get(f"{PACK}&edition=staff").status_code == staff
-    assert client.get(f"{PACK}&edition=switchboard").status_code == switchboard
+    for edition, status in (("staff", staff), ("switchboard", switchboard)):
+        response = client.get(f"{PACK}&edition={edition}")
+        if status == 200:
+            assert response["Content-Type"] == "application/pdf"
+            assert response.content.startswith(b"%PDF-")
+        else:
+            assert problem(response) == (403, "You cannot print this pack", REFUSED[edition])
 
 
 def _coordinator(world):
@@ -115,4 +129,6 @@ def test_start_page_links_the_packs_the_user_may_print(world, rotas, role, links
 def test_printing_addresses_only_answer_get(world, rotas, path):  # noqa: F811
     from django.test import Client
 
-    assert Client().post(path).status_code == 405
+    response = Client().post(path)
+    # The refusal says which method the address does answer.
+    assert (response.status_code, response["Allow"]) == (405, "GET, HEAD")
