@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from pathways import editing
 from pathways.demo import seed_demo_pathways
@@ -30,8 +29,8 @@ WIDTH, HEIGHT = 1400, 1000
 
 
 @pytest.mark.django_db(transaction=True)
-def test_refresh_editor_screenshot(live_server, browser, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: london(2026, 12, 28, 3, 0).astimezone(UTC))
+def test_refresh_editor_screenshot(live_server, browser, clock):
+    clock["now"] = london(2026, 12, 28, 3, 0).astimezone(UTC)
     seeded = seed_demo_network(date(2026, 12, 28))
     lead = get_user_model().objects.get(username="lead")
     seed_demo_pathways(network=seeded.network, anchor=date(2026, 12, 28), user=lead)

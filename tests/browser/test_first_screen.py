@@ -14,7 +14,6 @@ from importlib import import_module
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from pathways.decisions import referral_record, session_remember_decision
 from pathways.demo import PATHWAYS, seed_demo_pathways
@@ -78,12 +77,12 @@ def demo(db):
 
 
 @pytest.fixture
-def clock(monkeypatch, settings):
+def clock(clock, settings):
+    """The shared clock, starting out of hours."""
     # The clock jumps between instants days apart; a sign-in must outlive the jumps.
     settings.SESSION_COOKIE_AGE = 60 * 60 * 24 * 60
-    now = {"at": OUT_OF_HOURS}
-    monkeypatch.setattr(timezone, "now", lambda: now["at"])
-    return now
+    clock["now"] = OUT_OF_HOURS
+    return clock
 
 
 def record(route: Route, user, session=None) -> str:
@@ -151,7 +150,7 @@ def test_first_screen_of_every_demo_outcome(live_server, demo, clock, browser):
         else:
             session = browser_session(context, live_server)
         for route in routes:
-            clock["at"] = route.at
+            clock["now"] = route.at
             reference = record(route, user if signed_in else None, session)
             page.goto(f"{live_server.url}/decisions/{reference}/")
             who = "signed in" if signed_in else "anonymous"
@@ -185,14 +184,14 @@ def test_first_screen_with_each_banner(live_server, demo, clock, browser, signed
         session = browser_session(context, live_server)
     problems = []
     for banner, (slug, site, at, answers, words) in BANNER_ROUTES.items():
-        clock["at"] = at
+        clock["now"] = at
         reference = record(Route(slug, "", site, at, answers), user, session)
         page.goto(f"{live_server.url}/decisions/{reference}/")
         assert words in page.locator(".outcome-contacts").inner_text(), banner
         problems += first_screen_problems(page, banner)
 
     # A version published during the referral: logged, and the page says a newer one exists.
-    clock["at"] = OUT_OF_HOURS
+    clock["now"] = OUT_OF_HOURS
     route = Route("obstetric-ir", "", "RXL01", OUT_OF_HOURS, (("problem", "pph"),))
     version = PathwayVersion.objects.get(pathway__slug=route.slug, status=VersionStatus.PUBLISHED)
     page.goto(f"{live_server.url}/pathways/obstetric-ir/refer/?v={version.number}&site=RXL01")
@@ -205,7 +204,7 @@ def test_first_screen_with_each_banner(live_server, demo, clock, browser, signed
     problems += first_screen_problems(page, "superseded")
 
     # A decision looked at again 40 minutes later: on-call may have changed.
-    clock["at"] = OUT_OF_HOURS + timedelta(minutes=40)
+    clock["now"] = OUT_OF_HOURS + timedelta(minutes=40)
     page.reload()
     assert "On-call may have changed" in page.locator("main").inner_text()
     problems += first_screen_problems(page, "stale and superseded")

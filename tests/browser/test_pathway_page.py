@@ -3,7 +3,6 @@
 from datetime import UTC, date
 
 import pytest
-from django.utils import timezone
 
 from pathways.demo import seed_demo_pathways
 from rota.demo import seed_demo_network
@@ -12,8 +11,8 @@ from tests.factories import london
 
 
 @pytest.fixture
-def demo(db, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: london(2026, 12, 28, 3, 0).astimezone(UTC))
+def demo(db, clock):
+    clock["now"] = london(2026, 12, 28, 3, 0).astimezone(UTC)
     seeded = seed_demo_network(date(2026, 12, 28))
     seed_demo_pathways(network=seeded.network, anchor=date(2026, 12, 28))
     return seeded

@@ -9,7 +9,6 @@ from datetime import UTC, date
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from pathways.demo import seed_demo_pathways
 from rota.demo import DEMO_PASSWORD, seed_demo_network
@@ -32,8 +31,8 @@ REFERRALS = {
 
 
 @pytest.fixture
-def demo(db, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+def demo(db, clock):
+    clock["now"] = NOW
     result = seed_demo_network(ANCHOR)
     lead = get_user_model().objects.get(username="lead")
     seed_demo_pathways(network=result.network, anchor=ANCHOR, user=lead)
