@@ -121,6 +121,27 @@ def _quoted(text: str) -> str:
     return f"“{text[:60]}”"
 
 
+def _edited(version: PathwayVersion, node: Node, row, fields: tuple[str, ...], change, *,
+            noun: str, user):
+    """Apply ``change()`` to ``row`` (a contact step or branch of ``node``); when any of
+    ``fields`` changed, save it with history and bump the draft's revision."""
+    before, was = str(row), [getattr(row, name) for name in fields]
+    change()
+    if [getattr(row, name) for name in fields] == was:
+        return row
+    what = f"edited {noun} “{before}” of {_quoted(node.text)}"
+    _save(row, user=user, reason=what)
+    _bump(version, user=user, what=what)
+    return row
+
+
+def _removed(version: PathwayVersion, node: Node, row, *, noun: str, user) -> None:
+    """Delete ``row`` (a contact step or branch of ``node``) with history; bump the draft."""
+    what = f"removed {noun} “{row}” of {_quoted(node.text)}"
+    with_history(row, user=user, reason=what).delete()
+    _bump(version, user=user, what=what)
+
+
 def _grown(version: PathwayVersion, *, kind: str, text: str, user, what: str) -> Node:
     """A new question or outcome at the end of ``version``, keyed from its text."""
     if kind not in (NodeKind.QUESTION, NodeKind.OUTCOME):
@@ -436,16 +457,12 @@ def step_update(*, version: PathwayVersion, revision: int, node_key: str, index:
     version = _draft_at(version.pk, revision)
     node = _outcome(version, node_key)
     step = _step(node, index)
-    fields = ("kind", "rota_id", "role", "label", "number", "instruction")
-    before, was = str(step), [getattr(step, name) for name in fields]
-    _fill_step(step, version, kind=kind, rota_id=rota_id, role=role, label=label,
-               number=number, instruction=instruction)
-    if [getattr(step, name) for name in fields] == was:
-        return step
-    what = f"edited contact step “{before}” of {_quoted(node.text)}"
-    _save(step, user=user, reason=what)
-    _bump(version, user=user, what=what)
-    return step
+    return _edited(
+        version, node, step, ("kind", "rota_id", "role", "label", "number", "instruction"),
+        lambda: _fill_step(step, version, kind=kind, rota_id=rota_id, role=role, label=label,
+                           number=number, instruction=instruction),
+        noun="contact step", user=user,
+    )
 
 
 @transaction.atomic
@@ -454,10 +471,7 @@ def step_remove(*, version: PathwayVersion, revision: int, node_key: str, index:
     """Remove the ``index``-th contact step of outcome ``node_key`` (in escalation order)."""
     version = _draft_at(version.pk, revision)
     step = _step(_outcome(version, node_key), index)
-    node = step.node
-    what = f"removed contact step “{step}” of {_quoted(node.text)}"
-    with_history(step, user=user, reason=what).delete()
-    _bump(version, user=user, what=what)
+    _removed(version, step.node, step, noun="contact step", user=user)
 
 
 def _branch(node: Node, index: int) -> Branch:
@@ -541,17 +555,14 @@ def branch_update(*, version: PathwayVersion, revision: int, node_key: str, inde
     version = _draft_at(version.pk, revision)
     node = _automatic(version, node_key)
     branch = _branch(node, index)
-    fields = ("condition", "site_id", "trust_id", "next_key")
-    before, was = str(branch), [getattr(branch, name) for name in fields]
-    _fill_branch(branch, version, condition=condition, site_id=site_id, trust_id=trust_id)
-    if target_key:
-        branch.next_key = _target(version, node, target_key).key
-    if [getattr(branch, name) for name in fields] == was:
-        return branch
-    what = f"edited branch “{before}” of {_quoted(node.text)}"
-    _save(branch, user=user, reason=what)
-    _bump(version, user=user, what=what)
-    return branch
+
+    def change():
+        _fill_branch(branch, version, condition=condition, site_id=site_id, trust_id=trust_id)
+        if target_key:
+            branch.next_key = _target(version, node, target_key).key
+
+    return _edited(version, node, branch, ("condition", "site_id", "trust_id", "next_key"),
+                   change, noun="branch", user=user)
 
 
 @transaction.atomic
@@ -561,10 +572,7 @@ def branch_remove(*, version: PathwayVersion, revision: int, node_key: str, inde
     else leads there, or if the node now misses a branch it needs)."""
     version = _draft_at(version.pk, revision)
     node = _automatic(version, node_key)
-    branch = _branch(node, index)
-    what = f"removed branch “{branch}” of {_quoted(node.text)}"
-    with_history(branch, user=user, reason=what).delete()
-    _bump(version, user=user, what=what)
+    _removed(version, node, _branch(node, index), noun="branch", user=user)
 
 
 @transaction.atomic

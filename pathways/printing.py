@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 
 from pathways.engine import URGENCY_LABELS
 from pathways.flowchart import branch_label
@@ -61,20 +61,9 @@ class Step:
 
 
 @dataclass(frozen=True)
-class PrintedVersion:
-    pathway_id: int
-    slug: str
-    title: str
-    specialty: str
-    network: str
-    network_id: int
-    review_date: date
-    version_id: int
-    number: int
-    status: str
-    published_at: datetime | None
-    retired_at: datetime | None
-    change_summary: str
+class PrintedVersion(VersionFacts):
+    """The version's facts, its tree, and its steps as printed."""
+
     tree: PlainTree
     steps: tuple[Step, ...]
     # The network's rotas and calendar it was printed with: validate the tree against it
@@ -172,7 +161,7 @@ def printed_version(version) -> PrintedVersion:
 def print_version(facts: VersionFacts, tree: PlainTree, schedule: Schedule) -> PrintedVersion:
     """The version as printed, from what :func:`pathways.selectors.load_printable` read."""
     return PrintedVersion(
-        **{name: getattr(facts, name) for name in VersionFacts.__dataclass_fields__},
+        **{f.name: getattr(facts, f.name) for f in fields(VersionFacts)},
         tree=tree,
         steps=outline(tree, outcome_routes(tree, schedule)),
         schedule=schedule,

@@ -78,9 +78,7 @@ def test_editor_tree_outlines_each_question_with_its_options_in_order(client, wo
 
 
 def test_editor_tree_lists_every_problem_with_a_link_to_its_node(client, world, draft):
-    option = Option.objects.get(node__version=draft, node__key="bleeding", key="no")
-    option.next_key = "nowhere"
-    option.save()
+    _lead_no_to(draft, "nowhere")
     client.force_login(_staff(world.lead))
     response = client.get(_tree(draft))
     problems = response.context["problems"]
@@ -142,6 +140,12 @@ def test_editor_diff_of_the_only_version_says_there_is_nothing_to_compare(client
 
 
 # --- Editing in place ----------------------------------------------------------------------
+
+
+def _lead_no_to(draft, next_key: str) -> None:
+    """Point the "No" option of the draft's first question at ``next_key``, behind the editor."""
+    Option.objects.filter(node__version=draft, node__key="bleeding", key="no").update(
+        next_key=next_key)
 
 
 def _node(version, key):
@@ -238,9 +242,7 @@ def test_editor_stale_save_is_refused_with_who_changed_what(client, world, draft
 
 
 def test_editor_add_outcome_under_an_option_with_no_target(client, world, draft):
-    option = Option.objects.get(node__version=draft, node__key="bleeding", key="no")
-    option.next_key = ""
-    option.save()
+    _lead_no_to(draft, "")
     client.force_login(_staff(world.lead))
     tree_page = client.get(_tree(draft)).content.decode()
     assert "Add outcome here" in tree_page
@@ -249,7 +251,7 @@ def test_editor_add_outcome_under_an_option_with_no_target(client, world, draft)
         "text": "Discuss with the vascular surgeon",
     })
     assert response["Location"] == _node(draft, "discuss-with-the-vascular-surgeon")
-    option.refresh_from_db()
+    option = Option.objects.get(node__version=draft, node__key="bleeding", key="no")
     assert option.next_key == "discuss-with-the-vascular-surgeon"
     added = Node.objects.get(version=draft, key=option.next_key)
     assert added.kind == "outcome"
@@ -334,9 +336,7 @@ def test_editor_publish_refuses_a_stale_page(client, world, published, draft):
 
 
 def test_editor_publish_lists_problems_instead_of_the_form(client, world, draft):
-    option = Option.objects.get(node__version=draft, node__key="bleeding", key="no")
-    option.next_key = "nowhere"
-    option.save()
+    _lead_no_to(draft, "nowhere")
     client.force_login(_staff(world.lead))
     body = client.get(_publish(draft)).content.decode()
     assert "This draft cannot be published yet" in body
@@ -704,3 +704,25 @@ def test_admin_publish_action_refuses_a_summary_too_long_for_the_history(client,
         "Say what changed in at most 100 characters (this summary has 150)."]
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_editor_offers_to_grow_the_tree_where_an_option_or_branch_leads_nowhere(
+    client, world, draft
+):
+    # "Yes" led to the IR outcome and the site's branch to the transfer: remove both.
+    editing.node_remove(version=draft, revision=draft.revision, node_key="o-ir",
+                        user=world.lead)
+    draft.refresh_from_db()
+    editing.node_remove(version=draft, revision=draft.revision, node_key="o-transfer",
+                        user=world.lead)
+    client.force_login(_staff(world.lead))
+    question = client.get(_node(draft, "bleeding")).content.decode()
+    assert '<label for="grow-1">New step under “Yes”: its question or headline</label>' \
+        in question
+    assert '<input type="hidden" name="option" value="yes">' in question
+    assert 'id="grow-2"' not in question  # "No" still leads to the vascular outcome
+    site = client.get(_node(draft, "where")).content.decode()
+    assert ('<label for="branch-grow-1">New step under branch 1: its question or headline'
+            '</label>') in site
+    assert '<input type="hidden" name="index" value="0">' in site
+    assert 'value="branch-outcome"' in site
