@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -37,7 +38,9 @@ def not_found(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    said = exception.args[0] if isinstance(exception, BadRequest) and exception.args else None
     return _page(request, 400, "This request could not be read",
+                 said if isinstance(said, str) and said else
                  "Go back and try again, or start again from the list of pathways.")
 
 
@@ -98,3 +101,4 @@ def database_unavailable(request) -> HttpResponse:
         response = HttpResponse(html, status=503)
     response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+

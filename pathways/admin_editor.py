@@ -11,7 +11,7 @@ refuses them again for a version that is not a draft and for a stale page.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.forms import modelform_factory
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -209,9 +209,17 @@ def _branch_fields(request) -> dict:
 
 
 def _revision(request) -> int:
+    """The draft's revision the posted page was drawn from. Every edit reads it first, so a
+    form that cannot be the page's is refused here, before anything is looked up or saved."""
     value = request.POST.get("revision", "")
-    if not value.isdigit():
-        raise PermissionDenied("The page's revision is missing.")
+    if not value.isdigit() or len(value) > 9:
+        raise BadRequest("This page's copy of the draft is missing or garbled: reload the "
+                         "page and make the change again. Nothing was saved.")
+    # PostgreSQL refuses text holding a NUL byte with an error; no one types one.
+    if any("\x00" in name or "\x00" in value
+           for name, values in request.POST.lists() for value in values):
+        raise BadRequest("The form holds a NUL character, which no field accepts: remove it "
+                         "and make the change again. Nothing was saved.")
     return int(value)
 
 
