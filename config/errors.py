@@ -101,4 +101,3 @@ def database_unavailable(request) -> HttpResponse:
         response = HttpResponse(html, status=503)
     response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
-
