@@ -44,6 +44,7 @@ assets: node_modules/.installed
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 LOG_LEVEL=WARNING $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py refresh_answers
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -81,9 +81,11 @@ CASE_TARGETS = {
 }
 CASE_TITLES = {
     "floor": "floor: one indexed query on the shift table",
-    "oncall-demo": "`GET /api/v1/oncall/?rota=` a demo rota",
+    "oncall-demo": "`GET /api/v1/oncall/?rota=` a demo rota, the next four weeks",
     "oncall-national": "the same, a rota of a 40-rota network (national data)",
-    "board-40-rotas": "`?network=` board of a 40-rota network",
+    "board-40-rotas": "`?network=` board of a 40-rota network, the next four weeks",
+    "oncall-national-history": "one rota of a 40-rota network, five years of instants",
+    "board-40-rotas-history": "board of a 40-rota network, five years of instants",
     "evaluate-preview": "evaluate to outcome, preview (`at` given)",
     "evaluate-logged": "evaluate to outcome, logged as a decision",
     "decision-page": "decision page, signed-in referrer",
@@ -118,6 +120,8 @@ class World:
     demo_window: tuple[datetime, datetime]
     national_rotas: list[tuple[int, str]]
     national_window: tuple[datetime, datetime]
+    # Where callers ask: from now to four weeks ahead, where answers are built ahead.
+    ahead_window: tuple[datetime, datetime]
     boards: list[str]  # network slugs with 40 rotas
     evaluations: list[tuple[str, str, dict]]  # (pathway slug, site ODS code, answers)
     decisions: list[str]  # references made by the signed-in referrer
@@ -151,9 +155,12 @@ def case_requests(world: World, case: str, rng: random.Random, count: int) -> li
         "floor": lambda: Request("GET", "/bench/floor/?" + urlencode({
             "rota": rng.choice(world.national_rotas)[0],
             "at": _instant(rng, world.national_window)})),
-        "oncall-demo": lambda: oncall(world.demo_rotas, world.demo_window),
-        "oncall-national": lambda: oncall(world.national_rotas, world.national_window),
+        "oncall-demo": lambda: oncall(world.demo_rotas, world.ahead_window),
+        "oncall-national": lambda: oncall(world.national_rotas, world.ahead_window),
         "board-40-rotas": lambda: Request("GET", "/api/v1/oncall/?" + urlencode({
+            "network": rng.choice(world.boards), "at": _instant(rng, world.ahead_window)})),
+        "oncall-national-history": lambda: oncall(world.national_rotas, world.national_window),
+        "board-40-rotas-history": lambda: Request("GET", "/api/v1/oncall/?" + urlencode({
             "network": rng.choice(world.boards), "at": _instant(rng, world.national_window)})),
         "evaluate-preview": lambda: evaluate(logged=False),
         "evaluate-logged": lambda: evaluate(logged=True),
@@ -208,9 +215,20 @@ def prepare_world(rng: random.Random) -> World:
     from demo.scale import SCALE_SLUG_PREFIX
     from pathways.decisions import referral_record
     from pathways.models import Channel, Decision, PathwayVersion
+    from rota import answer_store
     from rota.calendars import local
     from rota.demo import NETWORK_SLUG, seed_demo_window
-    from rota.models import Cover, Leave, Membership, Network, Role, Rota, Shift, Site
+    from rota.models import (
+        Cover,
+        Leave,
+        Membership,
+        Network,
+        Role,
+        Rota,
+        Shift,
+        Site,
+        StoredAnswer,
+    )
     from rota.oncall import ANSWER_WINDOW
     from rota.tokens import feed_path, feed_token_create
 
@@ -268,11 +286,19 @@ def prepare_world(rng: random.Random) -> World:
         feed, secret = feed_token_create(created_by=referrer, rota=Rota.objects.get(pk=rota_id),
                                          name="bench")
         feeds.append(feed_path(feed, secret))
+    # Every write above is done: build the answers ahead, as the refresh job would.
+    started = time.perf_counter()
+    built = answer_store.refresh(now=now)
+    build_s = round(time.perf_counter() - started, 1)
+    print(f"Built {sum(built.values()):,} stored answers for {len(built)} networks in "
+          f"{build_s} s", flush=True)
+    _, horizon_end = answer_store.horizon(now)
     return World(
         demo_rotas=demo_rotas,
         demo_window=(demo_start + ANSWER_WINDOW, demo_end - ANSWER_WINDOW),
         national_rotas=national,
         national_window=national_window,
+        ahead_window=(now, horizon_end - timedelta(hours=1)),
         boards=[n.slug for n in networks if n.rotas_count == 40],
         evaluations=evaluations,
         decisions=decisions,
@@ -286,6 +312,8 @@ def prepare_world(rng: random.Random) -> World:
             "covers": Cover.objects.count(),
             "leave": Leave.objects.count(),
             "decisions": Decision.objects.count(),
+            "stored_answers": StoredAnswer.objects.count(),
+            "stored_answers_build_s": build_s,
         },
     )
 

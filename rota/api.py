@@ -37,6 +37,7 @@ from common import ods
 from common.london import local
 from rota import models, services
 from rota.access import Kind, may_change, viewer_for
+from rota.answer_store import stored_answer, stored_board
 from rota.oncall import resolve_timeline
 from rota.presentation import (
     describe_answer,
@@ -311,6 +312,17 @@ def oncall(request):
             "Give rota=<slug> for one rota, or network=<slug> for every rota of a network.",
             code="required", field="rota" if not rota_slug else "network",
         )
+    slug = rota_slug or network_slug
+    # Built ahead and still current: one read (rota.answer_store); else live.
+    stored = None
+    if re.fullmatch(SLUG_PATTERN, slug):
+        stored = stored_answer(slug, at) if rota_slug else stored_board(slug, at)
+    if stored is not None:
+        network_id, described = stored
+        viewer = viewer_for(request.user, network_id)
+        return Response({"at": iso(at), "answers": [
+            redact(answer, viewer) for answer in described
+        ]})
     if rota_slug:
         # The rota's whole network in one query: its answer may reach any of them.
         graph = read_graph(Q(network__rotas__slug=rota_slug)) if re.fullmatch(

@@ -637,6 +637,67 @@ class Note(Interval):
             )
 
 
+# --- Stored answers: derived data, rebuilt by rota.answer_store ------------
+
+
+class AnswerGeneration(models.Model):
+    """How many times a network's answers may have changed: one more for every write.
+
+    Triggers installed by the migration add one inside the writing transaction
+    for every statement that changes a row an answer reads (shifts, covers,
+    leave, diverts, notes, rotas, clinicians, contacts, sites, calendars),
+    whichever path wrote it: services, admin, bulk writes or raw SQL.
+    A plain column, not a foreign key: a network being deleted still counts.
+    """
+
+    network_id = models.BigIntegerField(primary_key=True)
+    generation = models.BigIntegerField(default=0, db_default=0)
+
+    def __str__(self) -> str:
+        return f"network {self.network_id}: generation {self.generation}"
+
+
+class AnswerBuild(models.Model):
+    """The stored answers of one network: the generation and rules they were built from."""
+
+    network_id = models.BigIntegerField(primary_key=True)
+    generation = models.BigIntegerField()
+    rules = models.CharField(max_length=64)
+    horizon_start = models.DateTimeField()
+    horizon_end = models.DateTimeField()
+    built_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"network {self.network_id}: built at generation {self.generation}"
+
+
+class StoredAnswer(models.Model):
+    """A rota's whole described answer over ``[start, end)``, built ahead of asking.
+
+    ``answer`` is the JSON of :func:`rota.presentation.describe_answer` with
+    every contact and note (redacted when read) and the answer's own instant
+    left blank; ``exact_until`` is when a window-cut span could make the
+    answer read live differ (see :mod:`rota.answer_store`).
+    """
+
+    network_id = models.BigIntegerField()
+    rota_id = models.BigIntegerField()
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    exact_until = models.DateTimeField(null=True)
+    answer = models.TextField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rota_id", "end"], name="stored_answer_rota_end"),
+            models.Index(fields=["network_id", "end"], name="stored_answer_network_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rota {self.rota_id} from {stamp(self.start)}"
+
+
 class Role(models.TextChoices):
     """What a user does in one network; the rules for each are in :mod:`rota.access`."""
 

@@ -1,0 +1,409 @@
+"""Answers built ahead of asking: each rota's whole answer over the coming weeks, stored.
+
+Almost every question this service is asked is "who is on call now". Working
+that out means reading a rota's shifts, covers, leave and diverts, its
+fallback chain and where its diverts lead, then resolving them: several
+queries and milliseconds of Python for every caller. Instead, :func:`build`
+resolves each rota of a network once, from a few days ago to four weeks
+ahead, with the same rules (:mod:`rota.oncall`) and the same description
+(:mod:`rota.presentation`) as a live answer, and stores it as consecutive
+:class:`~rota.models.StoredAnswer` rows, each holding a whole described answer
+that does not change over its interval. An answer is then one indexed read.
+
+Correct first. A stored answer is served only when all of these hold, checked
+in the same query that reads it:
+
+* its network's generation is the one it was built at: triggers
+  (:mod:`rota.answer_triggers`) move the generation inside every transaction
+  that writes a row an answer reads, whoever writes it;
+* it was built by the rules running now: :data:`RULES` fingerprints the code
+  and the data (bank holidays, dialling rules) the answer depends on;
+* the instant lies inside the built horizon.
+
+Otherwise the answer is worked out live (:func:`rota.selectors.answers_at`),
+as correct and slower, until the next :func:`refresh` (``manage.py
+refresh_answers``, run every minute or so) rebuilds what moved. A live answer
+and a stored one are the same answer, field for field:
+``manage.py verify_timelines`` and the tests compare them.
+
+What depends on the instant itself is finished when read (:func:`finish`):
+the answer's own instant, and "no change scheduled" (``since``, ``until``
+and who is next are left out beyond four weeks, as live).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from importlib.metadata import version
+from itertools import pairwise
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from common.london import LONDON, iso, local
+from rota.models import AnswerBuild, AnswerGeneration, Network, StoredAnswer
+from rota.oncall import (
+    ANSWER_WINDOW,
+    HANDOVER_NOTICE,
+    OnCallAnswer,
+    Schedule,
+    answer_at,
+    answer_spans,
+    resolve_timeline,
+)
+from rota.presentation import describe_answer, redact
+from rota.selectors import ANSWER_REACHES, answers_at, load_schedule, read_graph
+from rota.visibility import EVERY_CONTACT, Viewer
+
+DAYS_BEHIND = 2
+DAYS_AHEAD = 28
+# Beyond the horizon, what its answers read: four weeks either side, and a day.
+_MARGIN = ANSWER_WINDOW + timedelta(days=1)
+_JUST_AFTER = timedelta(microseconds=1)
+
+
+def _fingerprint() -> str:
+    """The rules an answer is built by: the code that resolves and describes it,
+    and the data releases it reads (bank holidays, phone numbering)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in ("rota/oncall.py", "rota/calendars.py", "rota/presentation.py",
+                 "rota/selectors.py", "rota/answer_store.py", "common/london.py",
+                 "common/phones.py"):
+        digest.update((root / name).read_bytes())
+    for package in ("holidays", "phonenumbers", "tzdata"):
+        try:
+            digest.update(f"{package}={version(package)}".encode())
+        except Exception:  # noqa: BLE001 - a package not installed counts as its absence
+            digest.update(f"{package}=none".encode())
+    return digest.hexdigest()[:32]
+
+
+RULES = _fingerprint()
+
+
+def horizon(now: datetime) -> tuple[datetime, datetime]:
+    """The stored stretch on ``now``: Europe/London midnights, two days back to 28 ahead."""
+    today = local(now).date()
+
+    def midnight(day):
+        return datetime.combine(day, time(), tzinfo=LONDON).astimezone(UTC)
+
+    return (midnight(today - timedelta(days=DAYS_BEHIND)),
+            midnight(today + timedelta(days=DAYS_AHEAD)))
+
+
+# --- Building --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    rota_id: int
+    start: datetime
+    end: datetime
+    exact_until: datetime | None
+    answer: str
+
+
+def _blank_instants(described: dict) -> dict:
+    described["at"] = None
+    if described["fallback"]:
+        _blank_instants(described["fallback"])
+    if described["divert"] and described["divert"]["to_rota"]:
+        _blank_instants(described["divert"]["to_rota"])
+    return described
+
+
+class _Rotas:
+    """What building needs of each rota of a schedule, worked out once."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+        self._changes: dict[int, set[datetime]] = {}
+        self._mixed: dict[int, set[datetime]] = {}
+
+    def reach(self, rota_id: int) -> set[int]:
+        """The rota, its fallback chain and where its diverts lead, within the schedule."""
+        pending, found = [rota_id], set()
+        while pending:
+            current = pending.pop()
+            if current in found or current not in self.schedule.rotas:
+                continue
+            found.add(current)
+            pending.extend(d.to_rota_id for d in self.schedule.items_of("diverts", current)
+                           if d.to_rota_id)
+            if self.schedule.rotas[current].fallback_id:
+                pending.append(self.schedule.rotas[current].fallback_id)
+        return found
+
+    def changes(self, rota_id: int) -> set[datetime]:
+        """Instants where the rota's own answer may change: where a segment or a note
+        starts or ends, and where a handover comes into or goes out of notice."""
+        if rota_id not in self._changes:
+            found = set()
+            segments = resolve_timeline(self.schedule, rota_id)
+            for segment in segments:
+                found.update((segment.start, segment.end))
+            spans = answer_spans(self.schedule, rota_id)
+            for span in spans:
+                # "at - since <= notice" and "until - at <= notice": both ends inclusive.
+                found.update((span.start + HANDOVER_NOTICE + _JUST_AFTER,
+                              span.end - HANDOVER_NOTICE))
+            for note in self.schedule.notes:
+                if note.rota_id == rota_id:
+                    found.update((note.start, note.end))
+            self._changes[rota_id] = found
+            # Spans joining segments that name the same people differently (a
+            # rotation shift, then the same person's manual one): which source
+            # a span reports depends on where a window cuts it.
+            self._mixed[rota_id] = {
+                span.start for span in spans
+                if any(s.on_call != span.on_call for s in segments
+                       if span.start <= s.start < span.end)
+            }
+        return self._changes[rota_id]
+
+    def exact_until(self, answer: OnCallAnswer) -> datetime | None:
+        """From when a live answer, read over its narrowest window, could differ.
+
+        Only a mixed span cut by the window could: the current span (when its
+        start is out of reach) or the one a handover hands over from.
+        """
+        starts = []
+        pending = [answer]
+        while pending:
+            current = pending.pop()
+            self.changes(current.rota.id)
+            spans = answer_spans(self.schedule, current.rota.id)
+            index = next(i for i, s in enumerate(spans) if s.start <= current.at < s.end)
+            used = [spans[index]]
+            if current.handover and index and current.handover.at == spans[index].start:
+                used.append(spans[index - 1])
+            starts += [s.start for s in used if s.start in self._mixed[current.rota.id]]
+            pending += [a for a in (current.divert_answer, current.fallback) if a is not None]
+        return min(starts) + ANSWER_REACHES[0] if starts else None
+
+
+def rows_for(schedule: Schedule, rota_id: int, start: datetime, end: datetime,
+             rotas: _Rotas | None = None) -> list[Row]:
+    """The rota's stored answers over ``[start, end)``; ``schedule`` must reach four
+    weeks and a day beyond both ends. Pure: no database, no clock."""
+    rotas = rotas or _Rotas(schedule)
+    points = {start}
+    for reached in rotas.reach(rota_id):
+        points.update(p for p in rotas.changes(reached) if start < p < end)
+    rows: list[Row] = []
+    for lo, hi in pairwise([*sorted(points), end]):
+        answer = answer_at(schedule, rota_id, lo)
+        text = json.dumps(_blank_instants(describe_answer(answer, schedule)),
+                          separators=(",", ":"))
+        exact_until = rotas.exact_until(answer)
+        last = rows[-1] if rows else None
+        if last and last.answer == text and last.exact_until == exact_until:
+            rows[-1] = Row(rota_id, last.start, hi, exact_until, text)
+        else:
+            rows.append(Row(rota_id, lo, hi, exact_until, text))
+    return rows
+
+
+def network_rows(network_id: int, start: datetime, end: datetime) -> list[Row]:
+    """Every rota of the network, read and resolved now (one schedule, five queries)."""
+    schedule = load_schedule(network_ids=[network_id], start=start - _MARGIN,
+                             end=end + _MARGIN)
+    rotas = _Rotas(schedule)
+    return [
+        row
+        for rota_id, rota in schedule.rotas.items() if rota.network_id == network_id
+        for row in rows_for(schedule, rota_id, start, end, rotas)
+    ]
+
+
+def build(network_id: int, *, now: datetime) -> int:
+    """Store the network's answers over the horizon on ``now``; the rows written.
+
+    Reads the generation and the rota data in one snapshot (repeatable read on
+    PostgreSQL), so the rows are exactly the answers of that generation; a
+    write meanwhile moves the generation and they are never served.
+    """
+    start, end = horizon(now)
+    with _snapshot():
+        generation = AnswerGeneration.objects.filter(network_id=network_id).values_list(
+            "generation", flat=True).first() or 0
+        rows = network_rows(network_id, start, end)
+        StoredAnswer.objects.filter(network_id=network_id).delete()
+        StoredAnswer.objects.bulk_create(
+            [StoredAnswer(network_id=network_id, rota_id=r.rota_id, start=r.start, end=r.end,
+                          exact_until=r.exact_until, answer=r.answer) for r in rows],
+            batch_size=2000,
+        )
+        AnswerBuild.objects.update_or_create(network_id=network_id, defaults={
+            "generation": generation, "rules": RULES, "horizon_start": start,
+            "horizon_end": end, "built_at": timezone.now(), "rows": len(rows),
+        })
+    return len(rows)
+
+
+@contextmanager
+def _snapshot():
+    """A transaction whose reads all see one moment (repeatable read on PostgreSQL)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def verify(network_id: int, *, samples: int, seed: int = 0) -> list[str]:
+    """What is wrong with the network's stored answers, if served now: empty when right.
+
+    Rebuilds the rows from the rota data and compares them with the stored
+    ones, then compares ``samples`` stored answers per rota with live ones.
+    A build that would not be served (a write since, other rules) is not
+    checked: the next refresh replaces it.
+    """
+    with _snapshot():
+        built = AnswerBuild.objects.filter(network_id=network_id).first()
+        generation = AnswerGeneration.objects.filter(network_id=network_id).values_list(
+            "generation", flat=True).first() or 0
+        if built is None or built.generation != generation or built.rules != RULES:
+            return []
+        start, end = built.horizon_start, built.horizon_end
+        stored = [
+            Row(*row) for row in StoredAnswer.objects.filter(network_id=network_id)
+            .order_by("rota_id", "start")
+            .values_list("rota_id", "start", "end", "exact_until", "answer")
+        ]
+        fresh = sorted(network_rows(network_id, start, end), key=lambda r: (r.rota_id, r.start))
+        problems = [
+            f"rota {mine.rota_id} from {iso(mine.start)}: the stored answer differs from "
+            "the rota data" for mine, theirs in zip(stored, fresh, strict=False) if mine != theirs
+        ]
+        if len(stored) != len(fresh):
+            problems.append(f"{len(stored)} stored answers where the rota data gives "
+                            f"{len(fresh)}")
+        if problems:
+            return problems
+        graph = read_graph(Q(network_id=network_id))
+        everyone = Viewer(True, EVERY_CONTACT, frozenset())
+        rng = random.Random(seed)
+        seconds = int((end - start).total_seconds())
+        by_rota: dict[int, list[Row]] = {}
+        for row in stored:
+            by_rota.setdefault(row.rota_id, []).append(row)
+        for rota_id, rows in by_rota.items():
+            for _ in range(samples):
+                at = start + timedelta(seconds=rng.randrange(seconds))
+                row = next(r for r in rows if r.start <= at < r.end)
+                if row.exact_until is not None and at >= row.exact_until:
+                    continue
+                answer, schedule = answers_at(at, graph, rota_ids=[rota_id])[rota_id]
+                live = redact(describe_answer(answer, schedule), everyone)
+                if redact(finish(json.loads(row.answer), at), everyone) != live:
+                    problems.append(f"rota {rota_id} at {iso(at)}: the stored answer differs "
+                                    "from the live one")
+        return problems
+
+
+def stale(now: datetime) -> list[int]:
+    """The networks whose stored answers would not be served, or not for long."""
+    start, _ = horizon(now)
+    builds = {b.network_id: b for b in AnswerBuild.objects.all()}
+    generations = dict(AnswerGeneration.objects.values_list("network_id", "generation"))
+    result = []
+    for network_id in Network.objects.order_by("id").values_list("id", flat=True):
+        built = builds.get(network_id)
+        if (built is None or built.rules != RULES or built.horizon_start != start
+                or built.generation != generations.get(network_id, 0)):
+            result.append(network_id)
+    return result
+
+
+def refresh(*, now: datetime) -> dict[int, int]:
+    """Rebuild every network whose stored answers moved, aged or were built by other
+    rules; drop those of networks no more. The rows written, by network."""
+    built = {network_id: build(network_id, now=now) for network_id in stale(now)}
+    gone = AnswerBuild.objects.exclude(network_id__in=Network.objects.values("id"))
+    StoredAnswer.objects.filter(network_id__in=list(gone.values_list("network_id", flat=True))
+                                ).delete()
+    gone.delete()
+    return built
+
+
+# --- Reading ---------------------------------------------------------------
+
+_SERVED = """
+SELECT a.rota_id, a.network_id, a.answer,
+       CASE WHEN a.exact_until IS NOT NULL AND a.exact_until <= %s THEN 0 ELSE 1 END
+FROM rota_storedanswer a
+JOIN rota_answerbuild b ON b.network_id = a.network_id
+JOIN rota_answergeneration g ON g.network_id = b.network_id AND g.generation = b.generation
+{join}
+WHERE {which} AND a.start <= %s AND a."end" > %s
+  AND b.rules = %s AND b.horizon_start <= %s AND b.horizon_end > %s
+"""
+_ONE_ROTA = _SERVED.format(
+    join="JOIN rota_rota r ON r.id = a.rota_id AND r.network_id = a.network_id",
+    which="r.slug = %s",
+)
+_ONE_NETWORK = _SERVED.format(
+    join="JOIN rota_network n ON n.id = a.network_id", which="n.slug = %s",
+)
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def finish(described: dict, at: datetime) -> dict:
+    """A stored answer as asked at ``at``: its instant, and beyond four weeks
+    "no change scheduled" (what a live answer's window leaves out)."""
+    described["at"] = iso(at)
+    earliest, latest = at - ANSWER_WINDOW, at + ANSWER_WINDOW
+    if described["since"] and _instant(described["since"]) <= earliest:
+        described["since"] = None
+    if described["until"] and _instant(described["until"]) >= latest:
+        described["until"] = None
+    if described["next"] and _instant(described["next"]["from"]) >= latest:
+        described["next"] = None
+    if described["fallback"]:
+        finish(described["fallback"], at)
+    if described["divert"] and described["divert"]["to_rota"]:
+        finish(described["divert"]["to_rota"], at)
+    return described
+
+
+def _served(sql: str, slug: str, at: datetime) -> tuple[int, list[dict]] | None:
+    ops = connection.ops
+    moment = ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [moment, slug, moment, moment, RULES, moment, moment])
+        found = cursor.fetchall()
+    if not found or not all(exact for *_, exact in found):
+        return None
+    answers = [(json.loads(answer), rota_id) for rota_id, _, answer, _ in found]
+    # As live: by rota name, then id.
+    answers.sort(key=lambda pair: (pair[0]["rota"]["name"], pair[1]))
+    return found[0][1], [finish(answer, at) for answer, _ in answers]
+
+
+def stored_answer(rota_slug: str, at: datetime) -> tuple[int, list[dict]] | None:
+    """The network and the rota's stored answer at ``at`` (a list of one), or None
+    to answer live."""
+    return _served(_ONE_ROTA, rota_slug, at)
+
+
+def stored_board(network_slug: str, at: datetime) -> tuple[int, list[dict]] | None:
+    """Every rota's stored answer at ``at``, by name, and the network; or None.
+
+    A fresh build covers every rota of its network over its whole horizon
+    (a rota added since moved the generation), so rows found are all rows.
+    """
+    return _served(_ONE_NETWORK, network_slug, at)

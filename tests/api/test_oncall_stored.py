@@ -1,0 +1,161 @@
+"""On-call answers built ahead: the same answers as live, in one query, never stale."""
+
+import random
+from datetime import UTC, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from rota import answer_store, models, services
+from tests.api.conftest import client_as
+from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
+
+NOW = london(2026, 5, 4, 2, 40).astimezone(UTC)  # Monday 4 May: a bank holiday
+ROLES = ["anonymous", "referrer", "switchboard", "outsider", "token"]
+
+
+@pytest.fixture
+def busy(world, rotas, clock):
+    """The API world's rotas with a month of changes: covers, leave, a divert, notes."""
+    clock["now"] = NOW
+    d = ClinicianFactory(name="Dr Delta", home_trust=world.trust_a)
+    for day in range(5, 31):
+        ShiftFactory(rota=rotas.ir, clinician=[rotas.a, rotas.b, d][day % 3], kind="rotation",
+                     start=london(2026, 5, day, 8), end=london(2026, 5, day + 1, 8))
+    ShiftFactory(rota=rotas.backup, clinician=rotas.c, start=london(2026, 5, 8, 8),
+                 end=london(2026, 6, 5, 8))
+    ShiftFactory(rota=rotas.day, clinician=d, start=london(2026, 5, 5, 8),
+                 end=london(2026, 5, 5, 17))
+    models.Cover.objects.create(rota=rotas.ir, covering=d, replaces=rotas.a,
+                                start=london(2026, 5, 8, 20), end=london(2026, 5, 9, 2),
+                                reason="Swap")
+    models.Leave.objects.create(clinician=rotas.b, start=london(2026, 5, 10, 12),
+                                end=london(2026, 5, 11, 12))
+    models.Divert.objects.create(rota=rotas.ir, to_rota=rotas.backup,
+                                 start=london(2026, 5, 12, 9), end=london(2026, 5, 12, 15),
+                                 reason="Angio suite closed")
+    models.Note.objects.create(rota=rotas.ir, start=london(2026, 5, 4, 1),
+                               end=london(2026, 5, 4, 9), text="In theatre until 04:00")
+    return rotas
+
+
+def _ask(client, **params):
+    cache.clear()  # the anonymous throttle counts in the cache
+    response = client.get("/api/v1/oncall/", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _instants(network_id) -> list[str]:
+    """Every stored row's first instant and the microsecond before it, and random ones."""
+    rows = models.StoredAnswer.objects.filter(network_id=network_id).values_list("start",
+                                                                               flat=True)
+    start, end = answer_store.horizon(NOW)
+    rng = random.Random(7)
+    instants = set(rows) | {r - timedelta(microseconds=1) for r in rows if r > start}
+    seconds = int((end - start).total_seconds())
+    instants = set(rng.sample(sorted(instants), 60)) | {
+        start + timedelta(seconds=rng.randrange(seconds)) for _ in range(40)
+    }
+    return sorted(i.isoformat() for i in instants)
+
+
+def test_stored_answers_are_the_live_answers_for_every_caller(world, busy):
+    """Controls H-28."""
+    answer_store.build(world.network.id, now=NOW)
+    instants = _instants(world.network.id)
+    assert len(instants) == 100
+    clients = {role: client_as(world, role) for role in ROLES}
+    asked = [(role, params) for role in ROLES for at in instants
+             for params in ({"rota": "lsc-ir", "at": at}, {"network": "lsc", "at": at})]
+    stored = [_ask(clients[role], **params) for role, params in asked]
+    # A write anywhere in the network, then the same questions answered live.
+    models.AnswerGeneration.objects.update(generation=F("generation") + 1)
+    live = [_ask(clients[role], **params) for role, params in asked]
+    for (role, params), mine, theirs in zip(asked, stored, live, strict=True):
+        assert mine == theirs, (role, params)
+
+
+def test_a_stored_answer_costs_one_query(world, busy):
+    answer_store.build(world.network.id, now=NOW)
+    client = client_as(world, "anonymous")
+    for params in ({"rota": "lsc-ir"}, {"network": "lsc"}):
+        with CaptureQueriesContext(connection) as queries:
+            _ask(client, at="2026-05-12T10:00", **params)
+        assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_a_cover_shows_in_the_very_next_answer(world, busy):
+    """Controls H-28."""
+    answer_store.refresh(now=NOW)
+    client = client_as(world, "switchboard")
+    before = _ask(client, rota="lsc-ir", at="2026-05-06T03:00")["answers"][0]
+    assert [c["name"] for c in before["clinicians"]] == ["Dr Delta"]
+    delta = models.Clinician.objects.get(name="Dr Delta")
+    services.cover_create(rota=busy.ir, covering=busy.a, replaces=delta,
+                          start=london(2026, 5, 6, 0), end=london(2026, 5, 6, 8),
+                          reason="Swap", user=world.coordinator)
+    after = _ask(client, rota="lsc-ir", at="2026-05-06T03:00")["answers"][0]
+    assert [c["name"] for c in after["clinicians"]] == ["Dr Alpha"]
+    # Rebuilt: served from the store again, with the cover.
+    assert set(answer_store.refresh(now=NOW)) == {world.network.id}
+    with CaptureQueriesContext(connection) as queries:
+        again = _ask(client_as(world, "anonymous"), rota="lsc-ir", at="2026-05-06T03:00")
+    assert len(queries) == 1
+    assert again["answers"][0]["clinicians"][0]["source"] == "cover"
+
+
+def test_outside_the_horizon_or_under_other_rules_answers_are_live(world, busy, monkeypatch):
+    """Controls H-28."""
+    answer_store.build(world.network.id, now=NOW)
+    client = client_as(world, "anonymous")
+    for at in ("2026-04-30T12:00", "2026-06-02T12:00"):
+        with CaptureQueriesContext(connection) as queries:
+            _ask(client, rota="lsc-ir", at=at)
+        assert len(queries) > 1
+    monkeypatch.setattr(answer_store, "RULES", "another-release")
+    with CaptureQueriesContext(connection) as queries:
+        _ask(client, rota="lsc-ir", at="2026-05-12T10:00")
+    assert len(queries) > 1
+    assert world.network.id in answer_store.stale(NOW)
+
+
+def test_refresh_rebuilds_what_moved_and_only_that(world, busy):
+    """Controls H-28."""
+    other = world.other_network
+    assert set(answer_store.refresh(now=NOW)) == {world.network.id, other.id}
+    assert answer_store.refresh(now=NOW) == {}
+    RotaFactory(network=other, based_at=busy.elsewhere.based_at)
+    assert set(answer_store.refresh(now=NOW)) == {other.id}
+    # A new day moves the horizon: everything is rebuilt.
+    assert set(answer_store.refresh(now=NOW + timedelta(days=1))) == {world.network.id,
+                                                                      other.id}
+
+
+def test_verify_timelines_finds_a_tampered_answer(world, busy, capsys):
+    """Controls H-28."""
+    call_command("refresh_answers")
+    call_command("verify_timelines", "--samples", "5")
+    assert "agree" in capsys.readouterr().out
+    row = models.StoredAnswer.objects.filter(network_id=world.network.id).first()
+    models.StoredAnswer.objects.filter(pk=row.pk).update(answer=row.answer.replace(
+        '"status":"', '"status":"not '))
+    with pytest.raises(CommandError, match="differ"):
+        call_command("verify_timelines", "--samples", "5")
+    assert "the stored answer differs from the rota data" in capsys.readouterr().err
+
+
+def test_a_network_gone_leaves_no_stored_answers(world, busy):
+    answer_store.refresh(now=NOW)
+    other = world.other_network
+    models.StoredAnswer.objects.create(network_id=999999, rota_id=1, start=NOW,
+                                       end=NOW + timedelta(hours=1), answer="{}")
+    models.AnswerBuild.objects.create(network_id=999999, generation=0, rules="x",
+                                      horizon_start=NOW, horizon_end=NOW, built_at=NOW)
+    answer_store.refresh(now=NOW)
+    assert not models.StoredAnswer.objects.filter(network_id=999999).exists()
+    assert models.AnswerBuild.objects.filter(network_id=other.id).exists()
