@@ -28,16 +28,20 @@ and a stored one are the same answer, field for field:
 
 What depends on the instant itself is finished when read (:func:`finish`):
 the answer's own instant, and "no change scheduled" (``since``, ``until``
-and who is next are left out beyond four weeks, as live).
+and who is next are left out beyond four weeks, as live). Nothing else in an
+answer depends on the window it was read over (:func:`rota.oncall.answer_at`
+reads who and by what where it happens), so one build over the horizon gives
+every instant's answer.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import random
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from importlib.metadata import version
 from itertools import pairwise
@@ -59,8 +63,8 @@ from rota.oncall import (
     resolve_timeline,
 )
 from rota.presentation import describe_answer, redact
-from rota.selectors import ANSWER_REACHES, answers_at, load_schedule, read_graph
-from rota.visibility import EVERY_CONTACT, Viewer
+from rota.selectors import answers_at, load_schedule, read_graph
+from rota.visibility import ANONYMOUS, EVERY_CONTACT, STAFF_VISIBLE, Viewer
 
 DAYS_BEHIND = 2
 DAYS_AHEAD = 28
@@ -105,11 +109,33 @@ def horizon(now: datetime) -> tuple[datetime, datetime]:
 
 @dataclass(frozen=True)
 class Row:
+    """One stored answer, rendered for each kind of reader (see :data:`READERS`)."""
+
     rota_id: int
     start: datetime
     end: datetime
-    exact_until: datetime | None
     answer: str
+    answer_staff: str
+    answer_public: str
+
+
+# Each kind of reader's redaction, stored rendered: the whole answer (switchboard,
+# coordinators, leads, admins), what a referrer sees, and the public's.
+READERS = (
+    ("answer", Viewer(True, EVERY_CONTACT)),
+    ("answer_staff", Viewer(True, STAFF_VISIBLE)),
+    ("answer_public", ANONYMOUS),
+)
+# Where the instant asked goes: every answer's own "at" is stored blank, and no
+# other "at" is ever blank (a handover's), nor can text inside a string match.
+_BLANK_AT = '"at":null'
+
+
+def render(value) -> str:
+    """JSON as the API renders it (DRF's JSONRenderer: compact, UTF-8, U+2028 and
+    U+2029 escaped), so a stored answer is sent as it is stored."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _blank_instants(described: dict) -> dict:
@@ -127,7 +153,6 @@ class _Rotas:
     def __init__(self, schedule: Schedule) -> None:
         self.schedule = schedule
         self._changes: dict[int, set[datetime]] = {}
-        self._mixed: dict[int, set[datetime]] = {}
 
     def reach(self, rota_id: int) -> set[int]:
         """The rota, its fallback chain and where its diverts lead, within the schedule."""
@@ -160,41 +185,34 @@ class _Rotas:
                 if note.rota_id == rota_id:
                     found.update((note.start, note.end))
             self._changes[rota_id] = found
-            # Spans joining segments that name the same people differently (a
-            # rotation shift, then the same person's manual one): which source
-            # a span reports depends on where a window cuts it.
-            self._mixed[rota_id] = {
-                span.start for span in spans
-                if any(s.on_call != span.on_call for s in segments
-                       if span.start <= s.start < span.end)
-            }
         return self._changes[rota_id]
 
-    def exact_until(self, answer: OnCallAnswer) -> datetime | None:
-        """From when a live answer, read over its narrowest window, could differ.
 
-        Only a mixed span cut by the window could: the current span (when its
-        start is out of reach) or the one a handover hands over from.
-        """
-        starts = []
-        pending = [answer]
-        while pending:
-            current = pending.pop()
-            self.changes(current.rota.id)
-            spans = answer_spans(self.schedule, current.rota.id)
-            index = next(i for i, s in enumerate(spans) if s.start <= current.at < s.end)
-            used = [spans[index]]
-            if current.handover and index and current.handover.at == spans[index].start:
-                used.append(spans[index - 1])
-            starts += [s.start for s in used if s.start in self._mixed[current.rota.id]]
-            pending += [a for a in (current.divert_answer, current.fallback) if a is not None]
-        return min(starts) + ANSWER_REACHES[0] if starts else None
+def _out_of_reach(answer: OnCallAnswer) -> set[datetime]:
+    """Where "no change scheduled" starts or stops applying to the answer's instants
+    (see :func:`finish`): its since four weeks on, its until and next four weeks
+    before (a microsecond after: those comparisons include the day itself)."""
+    found, pending = set(), [answer]
+    while pending:
+        current = pending.pop()
+        if current.since:
+            found.add(current.since + ANSWER_WINDOW)
+        for instant in (current.until, current.next_from):
+            if instant:
+                found.add(instant - ANSWER_WINDOW + _JUST_AFTER)
+        pending += [a for a in (current.divert_answer, current.fallback) if a is not None]
+    return found
 
 
 def rows_for(schedule: Schedule, rota_id: int, start: datetime, end: datetime,
              rotas: _Rotas | None = None) -> list[Row]:
     """The rota's stored answers over ``[start, end)``; ``schedule`` must reach four
-    weeks and a day beyond both ends. Pure: no database, no clock."""
+    weeks and a day beyond both ends. Pure: no database, no clock.
+
+    Each row's answer is the same at every instant of it but for the instant
+    itself: rows split where any change the answer reports starts or ends,
+    and where one of its instants comes into or goes out of four weeks' reach.
+    """
     rotas = rotas or _Rotas(schedule)
     points = {start}
     for reached in rotas.reach(rota_id):
@@ -202,14 +220,15 @@ def rows_for(schedule: Schedule, rota_id: int, start: datetime, end: datetime,
     rows: list[Row] = []
     for lo, hi in pairwise([*sorted(points), end]):
         answer = answer_at(schedule, rota_id, lo)
-        text = json.dumps(_blank_instants(describe_answer(answer, schedule)),
-                          separators=(",", ":"))
-        exact_until = rotas.exact_until(answer)
-        last = rows[-1] if rows else None
-        if last and last.answer == text and last.exact_until == exact_until:
-            rows[-1] = Row(rota_id, last.start, hi, exact_until, text)
-        else:
-            rows.append(Row(rota_id, lo, hi, exact_until, text))
+        described = describe_answer(answer, schedule)
+        cuts = sorted(p for p in _out_of_reach(answer) if lo < p < hi)
+        for piece_start, piece_end in pairwise([lo, *cuts, hi]):
+            finished = _blank_instants(finish(copy.deepcopy(described), piece_start))
+            texts = [render(redact(finished, viewer)) for _, viewer in READERS]
+            if rows and rows[-1].answer == texts[0]:
+                rows[-1] = replace(rows[-1], end=piece_end)
+            else:
+                rows.append(Row(rota_id, piece_start, piece_end, *texts))
     return rows
 
 
@@ -234,13 +253,14 @@ def build(network_id: int, *, now: datetime) -> int:
     """
     start, end = horizon(now)
     with _snapshot():
-        generation = AnswerGeneration.objects.filter(network_id=network_id).values_list(
-            "generation", flat=True).first() or 0
+        # A network nothing has written to since the triggers came has no count yet.
+        generation = AnswerGeneration.objects.get_or_create(network_id=network_id)[0].generation
         rows = network_rows(network_id, start, end)
         StoredAnswer.objects.filter(network_id=network_id).delete()
         StoredAnswer.objects.bulk_create(
             [StoredAnswer(network_id=network_id, rota_id=r.rota_id, start=r.start, end=r.end,
-                          exact_until=r.exact_until, answer=r.answer) for r in rows],
+                          answer=r.answer, answer_staff=r.answer_staff,
+                          answer_public=r.answer_public) for r in rows],
             batch_size=2000,
         )
         AnswerBuild.objects.update_or_create(network_id=network_id, defaults={
@@ -279,7 +299,7 @@ def verify(network_id: int, *, samples: int, seed: int = 0) -> list[str]:
         stored = [
             Row(*row) for row in StoredAnswer.objects.filter(network_id=network_id)
             .order_by("rota_id", "start")
-            .values_list("rota_id", "start", "end", "exact_until", "answer")
+            .values_list("rota_id", "start", "end", *(column for column, _ in READERS))
         ]
         fresh = sorted(network_rows(network_id, start, end), key=lambda r: (r.rota_id, r.start))
         problems = [
@@ -292,7 +312,6 @@ def verify(network_id: int, *, samples: int, seed: int = 0) -> list[str]:
         if problems:
             return problems
         graph = read_graph(Q(network_id=network_id))
-        everyone = Viewer(True, EVERY_CONTACT, frozenset())
         rng = random.Random(seed)
         seconds = int((end - start).total_seconds())
         by_rota: dict[int, list[Row]] = {}
@@ -302,11 +321,9 @@ def verify(network_id: int, *, samples: int, seed: int = 0) -> list[str]:
             for _ in range(samples):
                 at = start + timedelta(seconds=rng.randrange(seconds))
                 row = next(r for r in rows if r.start <= at < r.end)
-                if row.exact_until is not None and at >= row.exact_until:
-                    continue
                 answer, schedule = answers_at(at, graph, rota_ids=[rota_id])[rota_id]
-                live = redact(describe_answer(answer, schedule), everyone)
-                if redact(finish(json.loads(row.answer), at), everyone) != live:
+                live = describe_answer(answer, schedule)
+                if finish(json.loads(row.answer), at) != live:
                     problems.append(f"rota {rota_id} at {iso(at)}: the stored answer differs "
                                     "from the live one")
         return problems
@@ -339,22 +356,24 @@ def refresh(*, now: datetime) -> dict[int, int]:
 
 # --- Reading ---------------------------------------------------------------
 
+# Each rota's rows are consecutive and do not overlap, so its answer at an
+# instant is its first row ending after it: one probe of the (rota, end)
+# index per rota, however many rows the horizon holds.
 _SERVED = """
-SELECT a.rota_id, a.network_id, a.answer,
-       CASE WHEN a.exact_until IS NOT NULL AND a.exact_until <= %s THEN 0 ELSE 1 END
-FROM rota_storedanswer a
-JOIN rota_answerbuild b ON b.network_id = a.network_id
+SELECT a.rota_id, a.network_id, r.name, a.answer, a.answer_staff, a.answer_public
+FROM rota_rota r
+JOIN rota_storedanswer a ON a.id = (
+    SELECT s.id FROM rota_storedanswer s
+    WHERE s.rota_id = r.id AND s."end" > %s ORDER BY s."end" LIMIT 1
+)
+JOIN rota_answerbuild b ON b.network_id = r.network_id
 JOIN rota_answergeneration g ON g.network_id = b.network_id AND g.generation = b.generation
-{join}
-WHERE {which} AND a.start <= %s AND a."end" > %s
+WHERE {which} AND a.network_id = r.network_id AND a.start <= %s
   AND b.rules = %s AND b.horizon_start <= %s AND b.horizon_end > %s
 """
-_ONE_ROTA = _SERVED.format(
-    join="JOIN rota_rota r ON r.id = a.rota_id AND r.network_id = a.network_id",
-    which="r.slug = %s",
-)
+_ONE_ROTA = _SERVED.format(which="r.slug = %s")
 _ONE_NETWORK = _SERVED.format(
-    join="JOIN rota_network n ON n.id = a.network_id", which="n.slug = %s",
+    which="r.network_id = (SELECT n.id FROM rota_network n WHERE n.slug = %s)",
 )
 
 
@@ -380,28 +399,46 @@ def finish(described: dict, at: datetime) -> dict:
     return described
 
 
-def _served(sql: str, slug: str, at: datetime) -> tuple[int, list[dict]] | None:
-    ops = connection.ops
-    moment = ops.adapt_datetimefield_value(at)
+@dataclass(frozen=True)
+class Served:
+    """Stored answers found for a question: the network's, rendered for every reader."""
+
+    network_id: int
+    rows: list[tuple]  # (rota id, rota name, then one rendering per reader)
+
+    def json(self, viewer: Viewer, at: datetime) -> str:
+        """The API's body, ``{"at": ..., "answers": [...]}``, as ``viewer`` may see it."""
+        instant = render(iso(at))
+        column = next((n for n, (_, reader) in enumerate(READERS)
+                       if (reader.sees_names, reader.visibilities)
+                       == (viewer.sees_names, viewer.visibilities)), None)
+        if column is None:  # a reader of another kind: redact the whole answer
+            texts = [render(redact(json.loads(row[2]), viewer)) for row in self.rows]
+        else:
+            texts = [row[2 + column] for row in self.rows]
+        answers = ",".join(texts).replace(_BLANK_AT, f'"at":{instant}')
+        return f'{{"at":{instant},"answers":[{answers}]}}'
+
+
+def _served(sql: str, slug: str, at: datetime) -> Served | None:
+    moment = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [moment, slug, moment, moment, RULES, moment, moment])
+        cursor.execute(sql, [moment, slug, moment, RULES, moment, moment])
         found = cursor.fetchall()
-    if not found or not all(exact for *_, exact in found):
+    if not found:
         return None
-    answers = [(json.loads(answer), rota_id) for rota_id, _, answer, _ in found]
     # As live: by rota name, then id.
-    answers.sort(key=lambda pair: (pair[0]["rota"]["name"], pair[1]))
-    return found[0][1], [finish(answer, at) for answer, _ in answers]
+    return Served(found[0][1], sorted(((row[0], *row[2:]) for row in found),
+                                      key=lambda row: (row[1], row[0])))
 
 
-def stored_answer(rota_slug: str, at: datetime) -> tuple[int, list[dict]] | None:
-    """The network and the rota's stored answer at ``at`` (a list of one), or None
-    to answer live."""
+def stored_answer(rota_slug: str, at: datetime) -> Served | None:
+    """The rota's stored answer at ``at``, or None to answer live."""
     return _served(_ONE_ROTA, rota_slug, at)
 
 
-def stored_board(network_slug: str, at: datetime) -> tuple[int, list[dict]] | None:
-    """Every rota's stored answer at ``at``, by name, and the network; or None.
+def stored_board(network_slug: str, at: datetime) -> Served | None:
+    """Every rota's stored answer at ``at``, or None to answer live.
 
     A fresh build covers every rota of its network over its whole horizon
     (a rota added since moved the generation), so rows found are all rows.

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 from django.db.models import Prefetch, Q
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -318,11 +319,9 @@ def oncall(request):
     if re.fullmatch(SLUG_PATTERN, slug):
         stored = stored_answer(slug, at) if rota_slug else stored_board(slug, at)
     if stored is not None:
-        network_id, described = stored
-        viewer = viewer_for(request.user, network_id)
-        return Response({"at": iso(at), "answers": [
-            redact(answer, viewer) for answer in described
-        ]})
+        # Stored rendered for each kind of reader: sent as stored.
+        return HttpResponse(stored.json(viewer_for(request.user, stored.network_id), at),
+                            content_type="application/json")
     if rota_slug:
         # The rota's whole network in one query: its answer may reach any of them.
         graph = read_graph(Q(network__rotas__slug=rota_slug)) if re.fullmatch(

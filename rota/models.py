@@ -676,17 +676,18 @@ class StoredAnswer(models.Model):
     """A rota's whole described answer over ``[start, end)``, built ahead of asking.
 
     ``answer`` is the JSON of :func:`rota.presentation.describe_answer` with
-    every contact and note (redacted when read) and the answer's own instant
-    left blank; ``exact_until`` is when a window-cut span could make the
-    answer read live differ (see :mod:`rota.answer_store`).
+    every contact and note, ``answer_staff`` and ``answer_public`` its
+    redactions for referrers and for the public; the answer's own instant is
+    left blank (see :mod:`rota.answer_store`).
     """
 
     network_id = models.BigIntegerField()
     rota_id = models.BigIntegerField()
     start = models.DateTimeField()
     end = models.DateTimeField()
-    exact_until = models.DateTimeField(null=True)
     answer = models.TextField()
+    answer_staff = models.TextField()
+    answer_public = models.TextField()
 
     class Meta:
         indexes = [

@@ -23,11 +23,17 @@ Rules, in order, for a rota at an instant ``t`` (all intervals half-open):
 5. nobody left while the rota's required coverage includes ``t`` is a gap,
    answered with the fallback rota's answer, following the chain and stopping
    at a cycle.
+
+Who is on call, and by what (rotation, manual, cover), is read at ``t``, and
+either side of a handover: an answer never depends on where the loaded
+window begins, which lets answers be read over narrow windows
+(:mod:`rota.selectors`) or built ahead over a long one (:mod:`rota.answer_store`).
 """
 
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -36,6 +42,7 @@ from datetime import UTC, datetime, timedelta
 from rota.calendars import NetworkCalendar, in_hours_intervals
 
 HANDOVER_NOTICE = timedelta(minutes=30)
+_INSTANT = timedelta(microseconds=1)  # the finest step between instants
 ANSWER_WINDOW = timedelta(days=28)
 
 
@@ -149,6 +156,9 @@ class Schedule:
     # Read-only once loaded: each rota's answer spans are worked out once per
     # schedule, and its items found once.
     _spans: dict[int, list] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _segments: dict[int, list] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     _by_rota: dict[str, dict] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -378,7 +388,7 @@ def answer_spans(schedule: Schedule, rota_id: int) -> list[Segment]:
     if rota_id in schedule._spans:
         return schedule._spans[rota_id]
     spans: list[Segment] = []
-    for segment in resolve_timeline(schedule, rota_id):
+    for segment in _segments(schedule, rota_id):
         key = (segment.clinician_ids, segment.gap, segment.divert)
         last = spans[-1] if spans else None
         if last and last.end == segment.start and key == (
@@ -389,6 +399,17 @@ def answer_spans(schedule: Schedule, rota_id: int) -> list[Segment]:
             spans.append(segment)
     schedule._spans[rota_id] = spans
     return spans
+
+
+def _segments(schedule: Schedule, rota_id: int) -> list[Segment]:
+    """The rota's timeline over the whole schedule, worked out once."""
+    if rota_id not in schedule._segments:
+        schedule._segments[rota_id] = resolve_timeline(schedule, rota_id)
+    return schedule._segments[rota_id]
+
+
+def _segment_at(segments: list[Segment], at: datetime) -> Segment:
+    return segments[bisect_right(segments, at, key=lambda s: s.start) - 1]
 
 
 def answer_at(
@@ -406,8 +427,12 @@ def answer_at(
     rota = schedule.rotas[rota_id]
     followed = _followed | {rota_id}
     spans = answer_spans(schedule, rota_id)
-    index = next(i for i, s in enumerate(spans) if s.start <= at < s.end)
+    index = bisect_right(spans, at, key=lambda s: s.start) - 1
     current = spans[index]
+    # Who, and by what (rotation, manual, cover), is read where it happens: at
+    # the instant, and either side of a handover. A span joins segments naming
+    # the same people; its first segment may lie beyond the window read.
+    segments = _segments(schedule, rota_id)
     since = None if current.start <= schedule.start else current.start
     until = None if current.end >= schedule.end else current.end
 
@@ -432,13 +457,15 @@ def answer_at(
         and previous.clinician_ids != current.clinician_ids
         and at - since <= HANDOVER_NOTICE
     ):
-        handover = Handover(since, previous.on_call, current.on_call)
+        handover = Handover(since, _segment_at(segments, since - _INSTANT).on_call,
+                            _segment_at(segments, since).on_call)
     elif (
         until and following and following.on_call and current.on_call
         and following.clinician_ids != current.clinician_ids
         and until - at <= HANDOVER_NOTICE
     ):
-        handover = Handover(until, current.on_call, following.on_call)
+        handover = Handover(until, _segment_at(segments, until - _INSTANT).on_call,
+                            following.on_call)
 
     notes = tuple(
         n for n in schedule.notes if n.rota_id == rota_id and n.start <= at < n.end
@@ -467,7 +494,7 @@ def answer_at(
     return OnCallAnswer(
         rota=rota,
         at=at,
-        on_call=current.on_call,
+        on_call=_segment_at(segments, at).on_call,
         since=since,
         until=until,
         gap=current.gap,

@@ -34,6 +34,7 @@ def _world() -> World:
     return World(
         demo_rotas=[(1, "lsc-a")], demo_window=window,
         national_rotas=[(2, "north-a"), (3, "north-b")], national_window=window,
+        ahead_window=window,
         boards=["scale-north"], evaluations=[("north-vascular-ir", "ZA101", {"q": "yes"})],
         decisions=["IR-AAAA-BB"], session_cookie="sessionid=abc", feeds=["/feeds/rota/s.ics"],
     )
