@@ -181,3 +181,71 @@ def test_a_reader_of_another_kind_gets_the_whole_answer_redacted_for_them(world,
     assert body["answers"][0]["clinicians"][0]["contacts"] == [
         c for c in whole["answers"][0]["clinicians"][0]["contacts"] if c["visibility"] == "public"
     ]
+
+
+def _random_write(rng, world, rotas, ir_rotas, people):
+    """One write of a kind that changes answers, through the services or the ORM."""
+    day = rng.randrange(3, 28)
+    start = london(2026, 5, day, rng.choice([0, 8, 17, 20]))
+    end = start + timedelta(hours=rng.choice([1, 9, 15, 24]))
+    rota, who = rng.choice(ir_rotas), rng.choice(people)
+    kinds = ["shift", "cover", "leave", "divert", "note", "closure", "fallback",
+             "coverage", "contact", "working day", "shift moved", "shift deleted"]
+    if not models.Shift.objects.filter(rota=rota).exists():
+        kinds = ["shift"]
+    kind = rng.choice(kinds)
+    if kind == "shift":
+        ShiftFactory(rota=rota, clinician=who, start=start, end=end, kind="manual")
+    elif kind == "cover":
+        replaces = rng.choice(people)
+        models.Cover.objects.create(rota=rota, covering=who, start=start, end=end,
+                                    replaces=None if replaces == who else replaces,
+                                    reason="Swap")
+    elif kind == "leave":
+        services.leave_create(clinician=who, start=start, end=end, reason="Sick")
+    elif kind == "divert":
+        models.Divert.objects.create(rota=rota, to_rota=rotas.backup if rota != rotas.backup
+                                     else None, contact_label="Vascular registrar",
+                                     contact_number="01772 716565", start=start, end=end,
+                                     reason="Suite closed")
+    elif kind == "note":
+        models.Note.objects.create(rota=rota, start=start, end=end, text="In theatre")
+    elif kind == "closure":
+        models.ClosureDate.objects.get_or_create(network=world.network, date=start.date(),
+                                                 defaults={"reason": "Local holiday"})
+    elif kind == "fallback":
+        models.Rota.objects.filter(pk=rotas.day.pk).update(
+            fallback=rng.choice([None, rotas.backup.pk]))
+    elif kind == "coverage":
+        models.Rota.objects.filter(pk=rota.pk).update(
+            required_coverage=rng.choice(["always", "in_hours", "out_of_hours"]))
+    elif kind == "contact":
+        models.ContactMethod.objects.create(clinician=who, kind="mobile", value="07700 900999",
+                                            visibility=rng.choice(["public", "switchboard"]))
+    elif kind == "working day":
+        models.Network.objects.filter(pk=world.network.pk).update(
+            working_day_start=rng.choice(["08:00", "09:00"]))
+    elif kind == "shift moved":
+        first = models.Shift.objects.filter(rota=rota).order_by("start").first()
+        models.Shift.objects.filter(pk=first.pk).update(end=first.end + timedelta(hours=1))
+    else:
+        models.Shift.objects.filter(rota=rota).order_by("-start").first().delete()
+    return kind
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_after_random_writes_the_store_is_never_stale_and_rebuilds_equal(world, busy, seed):
+    """Controls H-28. After each random write the stored answers are not served; rebuilt,
+    they equal answers worked out from scratch, row by row and against live answers."""
+    rng = random.Random(seed)
+    rotas = busy
+    ir_rotas = [rotas.ir, rotas.backup, rotas.day]
+    people = [rotas.a, rotas.b, rotas.c, models.Clinician.objects.get(name="Dr Delta")]
+    for _ in range(6):
+        answer_store.build(world.network.id, now=NOW)
+        assert answer_store.stored_answer("lsc-ir", NOW) is not None
+        kind = _random_write(rng, world, rotas, ir_rotas, people)
+        assert world.network.id in answer_store.stale(NOW), kind
+        assert answer_store.stored_answer("lsc-ir", NOW) is None, kind
+    answer_store.build(world.network.id, now=NOW)
+    assert answer_store.verify(world.network.id, samples=6, seed=seed) == []
