@@ -343,14 +343,19 @@ def stale(now: datetime) -> list[int]:
     return result
 
 
+def prune() -> None:
+    """Drop the stored answers of networks that no longer exist."""
+    gone = list(AnswerBuild.objects.exclude(network_id__in=Network.objects.values("id"))
+                .values_list("network_id", flat=True))
+    StoredAnswer.objects.filter(network_id__in=gone).delete()
+    AnswerBuild.objects.filter(network_id__in=gone).delete()
+
+
 def refresh(*, now: datetime) -> dict[int, int]:
     """Rebuild every network whose stored answers moved, aged or were built by other
     rules; drop those of networks no more. The rows written, by network."""
     built = {network_id: build(network_id, now=now) for network_id in stale(now)}
-    gone = AnswerBuild.objects.exclude(network_id__in=Network.objects.values("id"))
-    StoredAnswer.objects.filter(network_id__in=list(gone.values_list("network_id", flat=True))
-                                ).delete()
-    gone.delete()
+    prune()
     return built
 
 

@@ -249,3 +249,27 @@ def test_after_random_writes_the_store_is_never_stale_and_rebuilds_equal(world, 
         assert answer_store.stored_answer("lsc-ir", NOW) is None, kind
     answer_store.build(world.network.id, now=NOW)
     assert answer_store.verify(world.network.id, samples=6, seed=seed) == []
+
+
+@pytest.mark.parametrize("every", ["-1", "nan", "inf"])
+def test_refresh_answers_refuses_a_pause_that_is_not_a_number_of_seconds(every):
+    with pytest.raises(CommandError, match="--every must be a number of seconds"):
+        call_command("refresh_answers", "--every", every)
+
+
+def test_verify_timelines_refuses_a_negative_sample(db):
+    with pytest.raises(CommandError, match="--samples must be 0 or more"):
+        call_command("verify_timelines", "--samples", "-3")
+
+
+def test_refresh_answers_keeps_going_when_a_build_loses_a_race(world, busy, monkeypatch,
+                                                               capsys):
+    from django.db import OperationalError
+
+    def raced(network_id, *, now):
+        raise OperationalError("could not serialize access due to concurrent update")
+
+    monkeypatch.setattr(answer_store, "build", raced)
+    call_command("refresh_answers")
+    assert "not rebuilt" in capsys.readouterr().err
+    assert not models.StoredAnswer.objects.exists()

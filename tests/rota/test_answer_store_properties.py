@@ -11,7 +11,7 @@ whose answer is settled, as :func:`rota.selectors.answers_at` reads it.
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,45 +25,23 @@ from rota.oncall import (
     DivertItem,
     LeaveItem,
     NoteItem,
-    RotaInfo,
     Schedule,
     ShiftItem,
-    SiteInfo,
     answer_at,
     is_settled,
 )
 from rota.presentation import describe_answer, iso
 from rota.selectors import ANSWER_REACHES
+from tests.rota import test_answer_reach_properties as reach_properties
+from tests.rota.test_answer_reach_properties import HOUR, INSTANTS, ROTA_IDS, SITE, _rotas
 
-SITE = SiteInfo(1, "Royal Preston Hospital", "Royal Preston", "01772 716565", 1)
-INSTANTS = (
-    datetime(2026, 3, 29, 0, 30, tzinfo=UTC),  # 30 minutes before clocks go forward
-    datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # the repeated hour, second time
-    datetime(2026, 12, 25, 3, 0, tzinfo=UTC),  # Christmas Day
-    datetime(2026, 12, 28, 7, 55, tzinfo=UTC),  # substitute bank holiday, near 08:00
-    datetime(2026, 5, 5, 7, 59, tzinfo=UTC),  # a working morning, a minute before 08:00
-)
-ROTA_IDS = (1, 2, 3)
 CLINICIANS = {
     n: ClinicianInfo(n, f"Dr {n}", "Consultant interventional radiologist", 1,
                      (ContactInfo("bleep", str(2000 + n), "staff", SITE),
                       ContactInfo("mobile", f"07700 900{n:03d}", "switchboard", None)))
-    for n in (11, 12, 13, 14)
+    for n in reach_properties.CLINICIANS
 }
-HOUR = timedelta(hours=1)
 HORIZON = (timedelta(hours=-30), timedelta(hours=40))
-
-
-def _rotas(coverages, fallbacks) -> dict[int, RotaInfo]:
-    return {
-        rota_id: RotaInfo(
-            id=rota_id, slug=f"rota-{rota_id}", name=f"Rota {rota_id}",
-            role="ir-consultant", network_id=1, based_at=SITE, serves=frozenset(),
-            required_coverage=coverage, fallback_id=fallback,
-            ask_for="the on-call IR consultant",
-        )
-        for rota_id, coverage, fallback in zip(ROTA_IDS, coverages, fallbacks, strict=True)
-    }
 
 
 @st.composite

@@ -1,3 +1,4 @@
+import math
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every, **options):
-        if every < 0:
+        if not math.isfinite(every) or every < 0:
             raise CommandError("--every must be a number of seconds, 0 or more.")
         while True:
             self._once()
@@ -45,4 +46,4 @@ class Command(BaseCommand):
                 f"{names.get(network_id)}: {rows} stored answers in "
                 f"{time.perf_counter() - started:.1f} s"
             )
-        answer_store.refresh(now=timezone.now())  # drops what belongs to no network
+        answer_store.prune()
