@@ -162,6 +162,9 @@ class Schedule:
     _by_rota: dict[str, dict] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _hours_edges: dict[int, list] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def items_of(self, kind: str, rota_id: int) -> list:
         """The schedule's ``kind`` items (shifts, covers, diverts) of one rota."""
@@ -171,6 +174,13 @@ class Schedule:
                 grouped[item.rota_id].append(item)
             self._by_rota[kind] = grouped
         return self._by_rota[kind].get(rota_id, [])
+
+    def hours_edges(self, network_id: int) -> list[datetime]:
+        """Where the network's hours begin or end inside the window, in order."""
+        if network_id not in self._hours_edges:
+            intervals = in_hours_intervals(self.calendars[network_id], self.start, self.end)
+            self._hours_edges[network_id] = sorted({e for pair in intervals for e in pair})
+        return self._hours_edges[network_id]
 
     def rota_by_slug(self, slug: str) -> RotaInfo | None:
         return next((r for r in self.rotas.values() if r.slug == slug), None)
@@ -626,7 +636,10 @@ def _answer_spell(
     reached = _who_picks_up(answer)
     probe_from, probe_answer = at, answer
     for _ in range(_MOST_CHANGES_FOLLOWED):
-        candidates = [t for t in (*_changes_after(probe_answer), *boundaries) if t > probe_from]
+        # ``boundaries`` are in order: only the first after the probe can be next.
+        edge = bisect_right(boundaries, probe_from)
+        candidates = [t for t in _changes_after(probe_answer) if t > probe_from]
+        candidates += boundaries[edge:edge + 1]
         probe = min(candidates, default=None)
         if probe is None or probe >= schedule.end:
             return RoleSpell(at, None, rota, answer)
@@ -660,10 +673,7 @@ def who_answers_role(
     pathway validation refuses such a version.
     """
     at = at.astimezone(UTC)
-    calendar = schedule.calendars[network_id]
-    boundaries = sorted(
-        {edge for interval in in_hours_intervals(calendar, at, schedule.end) for edge in interval}
-    )
+    boundaries = schedule.hours_edges(network_id)
 
     def resolve(instant: datetime) -> RotaInfo | None:
         rotas = rotas_for_role(
