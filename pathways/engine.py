@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Protocol
 
 from phonenumbers import NumberParseException
 
@@ -27,19 +28,10 @@ from common.phones import dialling_uri
 from pathways.errors import EvaluationError
 from pathways.markdown import render_markdown
 from pathways.tree import PlainNode, PlainTree, SiteRef, reachable_from
-from rota.calendars import HoursStatus, hours_status
-from rota.oncall import (
-    OnCallAnswer,
-    RoleAnswer,
-    Schedule,
-    SiteInfo,
-    is_role_settled,
-    network_hub,
-    rotas_for_role,
-    who_answers_role,
-    who_answers_rota,
-)
-from rota.presentation import describe_answer, iso, switchboard_route
+from rota.calendars import HoursStatus, NetworkCalendar, hours_status
+from rota.contacts import reached
+from rota.oncall import RoleAnswer, Schedule, SiteInfo, is_role_settled, network_hub
+from rota.presentation import iso, switchboard_route
 
 # As pathways.models.Urgency labels them (a test keeps the two the same).
 URGENCY_LABELS = {
@@ -116,7 +108,9 @@ class Contact:
     same_as_step: int | None = None
     go_to_step: int | None = None
     reasons: tuple[str, ...] = ()
-    # Who answers the step, as worked out: whether a wider window could change it.
+    # What the step reaches, for escalation (see rota.contacts), and who answers it as
+    # worked out live: whether a wider window could change it.
+    reached: dict | None = field(default=None, compare=False, repr=False)
     answered: RoleAnswer | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
@@ -227,6 +221,52 @@ def _tel(number: str) -> str | None:
         return None
 
 
+# --- Where the rotas are read from ------------------------------------------------
+
+
+class Sources(Protocol):
+    """What an evaluation reads of the rotas: the network's calendar and hub, and what
+    each rota or role step of an outcome reaches (:func:`rota.contacts.reached`)."""
+
+    def calendar(self, network_id: int) -> NetworkCalendar: ...
+
+    def hub(self, network_id: int) -> SiteInfo | None: ...
+
+    def reached(self, tree: PlainTree, steps, site: SiteRef,
+                at: datetime) -> list[tuple[dict | None, RoleAnswer | None]]:
+        """One ``(facts, answered)`` per step: ``(None, None)`` for a fixed step and
+        for a rota outside the network."""
+        ...
+
+
+@dataclass(frozen=True)
+class LiveSources:
+    """Worked out now over a loaded schedule. ``hub`` is the network's hub, by default
+    the hub of the network's rotas in the schedule (right when it holds all of them)."""
+
+    schedule: Schedule
+    hub_site: SiteInfo | None = None
+
+    def calendar(self, network_id: int) -> NetworkCalendar:
+        return self.schedule.calendars[network_id]
+
+    def hub(self, network_id: int) -> SiteInfo | None:
+        return self.hub_site or network_hub(self.schedule, network_id)
+
+    def reached(self, tree, steps, site, at):
+        found = []
+        for step in steps:
+            rota = self.schedule.rotas.get(step.rota_id) if step.kind == "rota" else None
+            if step.kind == "rota" and rota is not None and rota.network_id == tree.network_id:
+                found.append(reached(self.schedule, at=at, rota_id=rota.id))
+            elif step.kind == "role":
+                found.append(reached(self.schedule, at=at, network_id=tree.network_id,
+                                     role=step.role, site_id=site.id))
+            else:
+                found.append((None, None))
+        return found
+
+
 # --- The walk ----------------------------------------------------------------
 
 
@@ -236,8 +276,9 @@ def evaluate(
     answers: dict[str, str],
     referring_site,
     at: datetime,
-    schedule: Schedule,
+    schedule: Schedule | None = None,
     hub: SiteInfo | None = None,
+    sources: Sources | None = None,
 ) -> Evaluation:
     """Walk ``version_tree`` with ``answers`` ({question key: option key}).
 
@@ -247,6 +288,8 @@ def evaluate(
     network's hub, the last resort of every escalation; by default the hub of
     the network's rotas in ``schedule``, which is right when the schedule holds
     all of them (a schedule of only the rotas the tree needs does not).
+    ``sources`` replaces both: rotas read some other way, e.g. stored ahead
+    (:mod:`pathways.ready`); by default :class:`LiveSources` over ``schedule``.
     Raises :class:`EvaluationError` with codes ``naive_instant``,
     ``site_outside_network``, ``unknown_node``, ``not_a_question``,
     ``unknown_option``, ``skipped_question``, ``not_on_path`` and, for a
@@ -277,7 +320,8 @@ def evaluate(
                 key,
             )
 
-    hours = hours_status(schedule.calendars[tree.network_id], at)
+    sources = sources or LiveSources(schedule, hub)
+    hours = hours_status(sources.calendar(tree.network_id), at)
     if tree.root_key not in tree.nodes:
         raise EvaluationError(
             "invalid_tree", "This version has no valid root node.", tree.root_key or None
@@ -333,8 +377,7 @@ def evaluate(
             _refuse_unused(tree, answers, visited, pending=None)
             return Evaluation(
                 tree, at, site, hours, tuple(path),
-                outcome=_outcome(tree, schedule, node, site, at, hours,
-                                 hub or network_hub(schedule, tree.network_id)),
+                outcome=_outcome(tree, sources, node, site, at, hours),
             )
         else:
             raise EvaluationError("invalid_tree", f"Node '{key}' is of unknown kind.", key)
@@ -393,8 +436,8 @@ def _refuse_unused(tree: PlainTree, answers: dict, visited: set[str], pending) -
 
 
 def _outcome(
-    tree: PlainTree, schedule: Schedule, node: PlainNode, site: SiteRef, at: datetime,
-    hours: HoursStatus, hub: SiteInfo | None,
+    tree: PlainTree, sources: Sources, node: PlainNode, site: SiteRef, at: datetime,
+    hours: HoursStatus,
 ) -> Outcome:
     transfer = None
     if node.transfer_site_id or node.transfer_text:
@@ -403,8 +446,9 @@ def _outcome(
             "site": site_as_dict(destination) if destination else None,
             "text": node.transfer_text,
         }
-    resolved = [_contact(tree, schedule, step, site, at, hours) for step in node.steps]
-    contacts = _escalation(resolved)
+    found = sources.reached(tree, node.steps, site, at)
+    contacts = _escalation([_contact(tree, step, site, hours, facts)
+                            for step, facts in zip(node.steps, found, strict=True)])
     return Outcome(
         key=node.key,
         title=node.text,
@@ -414,69 +458,58 @@ def _outcome(
         instructions_html=render_markdown(node.instructions),
         transfer=transfer,
         contacts=contacts,
-        if_no_answer=_if_no_answer(contacts, hub),
+        if_no_answer=_if_no_answer(contacts, sources.hub(tree.network_id)),
     )
 
 
 def _contact(
-    tree, schedule, step, site: SiteRef, at, hours: HoursStatus
-) -> tuple[Contact, OnCallAnswer | None]:
-    """The step resolved, with the on-call answer it reaches (None for a fixed contact)."""
+    tree: PlainTree, step, site: SiteRef, hours: HoursStatus, found: tuple[dict, RoleAnswer | None]
+) -> Contact:
+    """The step resolved from what it reaches (:func:`rota.contacts.reached`)."""
     base = {"order": step.order, "kind": step.kind, "instruction": step.instruction,
             "reasons": (step.instruction,) if step.instruction else ()}
     if step.kind == "fixed":
         fixed = {"label": step.label, "number": step.number, "tel": _tel(step.number)}
-        return Contact(**base, fixed=fixed), None
+        return Contact(**base, fixed=fixed)
+    facts, answered = found
     if step.kind == "rota":
-        rota = schedule.rotas.get(step.rota_id)
-        if rota is None or rota.network_id != tree.network_id:
-            return Contact(**base, unresolved="This step names a rota outside the network."), None
-        answered = who_answers_rota(schedule, rota_id=rota.id, at=at)
-        return _answered(base, answered, schedule, site), answered.now.answer
+        if facts is None:
+            return Contact(**base, unresolved="This step names a rota outside the network.")
+        return _answered(base, facts, answered, site)
     if step.kind == "role":
-        rotas = rotas_for_role(
-            schedule, network_id=tree.network_id, role=step.role, site_id=site.id, at=at
-        )
-        if len(rotas) != 1:
-            found = "no rota" if not rotas else f"{len(rotas)} rotas"
+        base["role"] = step.role
+        if facts["rotas"] != 1:
+            found_text = "no rota" if not facts["rotas"] else f"{facts['rotas']} rotas"
             when = "in hours" if hours.in_hours else "out of hours"
             return Contact(
                 **base,
-                role=step.role,
                 unresolved=(
-                    f"The role '{step.role}' has {found} serving {site.short_name} {when}: "
+                    f"The role '{step.role}' has {found_text} serving {site.short_name} {when}: "
                     + switchboard_route(site, f"the on-call {step.role.replace('-', ' ')}",
                                         opening=False) + "."
                 ),
-            ), None
-        answered = who_answers_role(
-            schedule, network_id=tree.network_id, role=step.role, site_id=site.id, at=at
-        )
-        contact = _answered({**base, "role": step.role}, answered, schedule, site)
-        return contact, answered.now.answer
-    return Contact(**base, unresolved=f"'{step.kind}' is not a kind of contact step."), None
+            )
+        return _answered(base, facts, answered, site)
+    return Contact(**base, unresolved=f"'{step.kind}' is not a kind of contact step.")
 
 
-def _answered(base: dict, answered: RoleAnswer, schedule: Schedule, site: SiteRef) -> Contact:
-    then = None
-    if answered.then is not None:
-        spell = answered.then
+def _answered(base: dict, facts: dict, answered: RoleAnswer | None, site: SiteRef) -> Contact:
+    then = facts["then"]
+    if then is not None:
         then = {
-            "from": iso(spell.start),
-            "until": iso(spell.until),
-            "answer": describe_answer(spell.answer, schedule) if spell.answer else None,
-            "unresolved": "" if spell.rota else (
+            "from": then["from"],
+            "until": then["until"],
+            "answer": then["answer"],
+            "unresolved": "" if then["rota"] else (
                 f"No rota of this role serves {site.short_name} then: "
                 f"{switchboard_route(site, opening=False)}."
             ),
         }
-    return Contact(
-        **base, answer=describe_answer(answered.now.answer, schedule),
-        until=iso(answered.now.until), then=then, answered=answered,
-    )
+    return Contact(**base, answer=facts["answer"], until=facts["until"], then=then,
+                   reached=facts["reached"], answered=answered)
 
 
-def _escalation(resolved: list[tuple[Contact, OnCallAnswer | None]]) -> tuple[Contact, ...]:
+def _escalation(contacts: list[Contact]) -> tuple[Contact, ...]:
     """Never the same person twice: mark repeats, fold their reasons into the step shown.
 
     A step in a gap (or diverted) whose answer is a later step's rota says "go
@@ -484,28 +517,26 @@ def _escalation(resolved: list[tuple[Contact, OnCallAnswer | None]]) -> tuple[Co
     reaches the same people as a step already shown is marked ``same_as_step``
     and its reason joins that step's.
     """
-    contacts = [contact for contact, _ in resolved]
-    answers = [answer for _, answer in resolved]
-    primary = [answer.rota.id if answer else None for answer in answers]
+    reached = [contact.reached for contact in contacts]
+    primary = [r["rota"] if r else None for r in reached]
     reasons = [list(contact.reasons) for contact in contacts]
     same: list[int | None] = [None] * len(contacts)
     go_to: list[int | None] = [None] * len(contacts)
 
-    for i, answer in enumerate(answers):
-        effective = answer.effective if answer else None
-        if answer is None or effective is None or effective is answer:
+    for i, facts in enumerate(reached):
+        if facts is None or facts["effective"] is None or not facts["redirected"]:
             continue
         later = next((j for j in range(i + 1, len(contacts))
-                      if primary[j] == effective.rota.id), None)
+                      if primary[j] == facts["effective"]), None)
         if later is not None:
             go_to[i] = same[i] = contacts[later].order
             reasons[later] = reasons[i] + reasons[later]
 
     shown_people: dict[frozenset[int], int] = {}
-    for i, answer in enumerate(answers):
-        if same[i] is not None or answer is None or answer.effective is None:
+    for i, facts in enumerate(reached):
+        if same[i] is not None or facts is None or facts["effective"] is None:
             continue
-        people = frozenset(e.clinician_id for e in answer.effective.on_call)
+        people = frozenset(facts["people"])
         if not people:
             continue
         if people in shown_people:

@@ -515,3 +515,24 @@ class Decision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise FrozenError("Decisions are an append-only log: they cannot be deleted.")
+
+
+class ReadyTree(models.Model):
+    """A published or retired version's tree as evaluations read it, kept ready.
+
+    ``tree`` is the pickled :class:`~pathways.tree.PlainTree` that
+    :func:`pathways.selectors.load_tree` reads, with its network's sites and
+    trusts. It is served only at the generation it was read at
+    (:class:`rota.models.AnswerGeneration`): triggers move that generation on
+    every write to a site, a trust, a pathway, or a version that is not a
+    draft, its nodes or their parts. Drafts are never kept ready.
+    """
+
+    version_id = models.BigIntegerField(primary_key=True)
+    network_id = models.BigIntegerField()
+    generation = models.BigIntegerField()
+    rules = models.CharField(max_length=64)
+    tree = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"version {self.version_id} at generation {self.generation}"

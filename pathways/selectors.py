@@ -31,6 +31,7 @@ from django.db.models import Prefetch, Q
 from pathways.engine import Evaluation, evaluate, is_settled
 from pathways.errors import EvaluationError
 from pathways.models import Branch, ContactStep, Node, Option, PathwayVersion
+from pathways.ready import ReadyContext, ready_context
 from pathways.tree import PlainBranch, PlainNode, PlainOption, PlainStep, PlainTree, SiteRef
 from pathways.validation import Problem, validate_tree
 from rota.models import Site
@@ -172,12 +173,25 @@ class EvaluationContext:
         return self.wider().evaluate(answers=answers, referring_site=referring_site)
 
 
-def load_evaluation_context(version, at: datetime) -> EvaluationContext:
-    """The tree of ``version`` and the schedule it needs around ``at``: constant queries."""
+def load_evaluation_context(version, at: datetime) -> EvaluationContext | ReadyContext:
+    """The tree of ``version`` and the schedule it needs around ``at``: constant queries.
+
+    What was built ahead, when it holds (:mod:`pathways.ready`: one query, and one
+    more at an outcome); otherwise read now.
+    """
     if at.tzinfo is None:
         raise EvaluationError(
             "naive_instant", "Give the time with its offset, or as Europe/London time."
         )
+    version_id = getattr(version, "pk", version)
+    ready = ready_context(version_id, at, load_tree=load_tree,
+                          live=lambda: live_evaluation_context(version_id, at))
+    return ready or live_evaluation_context(version_id, at)
+
+
+def live_evaluation_context(version, at: datetime) -> EvaluationContext:
+    """As :func:`load_evaluation_context`, read now: the tree, and the schedule of the
+    rotas it needs around ``at``."""
     tree = load_tree(version)
     # The network's rotas once: for the roles the tree names, its hub, and the schedule.
     graph = read_graph(Q(network_id=tree.network_id))

@@ -36,9 +36,9 @@ every instant's answer.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
+import pickle
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -47,19 +47,39 @@ from importlib.metadata import version
 from itertools import pairwise
 from pathlib import Path
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from common.london import LONDON, iso, local
-from rota.models import AnswerBuild, AnswerGeneration, Network, StoredAnswer
+from rota.calendars import NetworkCalendar
+from rota.contacts import (
+    contact_facts,
+    editable,
+    finish,
+    finish_reached,
+    reached,
+    role_key,
+    rota_key,
+)
+from rota.models import (
+    AnswerBuild,
+    AnswerGeneration,
+    Network,
+    Site,
+    StoredAnswer,
+    StoredContact,
+)
 from rota.oncall import (
     ANSWER_WINDOW,
     HANDOVER_NOTICE,
     OnCallAnswer,
     Schedule,
+    SiteInfo,
     answer_at,
     answer_spans,
+    network_hub,
     resolve_timeline,
 )
 from rota.presentation import describe_answer, redact
@@ -79,8 +99,10 @@ def _fingerprint() -> str:
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for name in ("rota/oncall.py", "rota/calendars.py", "rota/presentation.py",
-                 "rota/selectors.py", "rota/answer_store.py", "common/london.py",
-                 "common/phones.py"):
+                 "rota/selectors.py", "rota/answer_store.py", "rota/contacts.py",
+                 "common/london.py", "common/phones.py",
+                 # A ready tree is a pickled PlainTree as pathways.selectors reads it.
+                 "pathways/tree.py", "pathways/selectors.py"):
         digest.update((root / name).read_bytes())
     for package in ("holidays", "phonenumbers", "tzdata"):
         try:
@@ -215,15 +237,15 @@ def rows_for(schedule: Schedule, rota_id: int, start: datetime, end: datetime,
     """
     rotas = rotas or _Rotas(schedule)
     points = {start}
-    for reached in rotas.reach(rota_id):
-        points.update(p for p in rotas.changes(reached) if start < p < end)
+    for reached_id in rotas.reach(rota_id):
+        points.update(p for p in rotas.changes(reached_id) if start < p < end)
     rows: list[Row] = []
     for lo, hi in pairwise([*sorted(points), end]):
         answer = answer_at(schedule, rota_id, lo)
         described = describe_answer(answer, schedule)
         cuts = sorted(p for p in _out_of_reach(answer) if lo < p < hi)
         for piece_start, piece_end in pairwise([lo, *cuts, hi]):
-            finished = _blank_instants(finish(copy.deepcopy(described), piece_start))
+            finished = _blank_instants(finish(editable(described), piece_start))
             texts = [render(redact(finished, viewer)) for _, viewer in READERS]
             if rows and rows[-1].answer == texts[0]:
                 rows[-1] = replace(rows[-1], end=piece_end)
@@ -232,16 +254,139 @@ def rows_for(schedule: Schedule, rota_id: int, start: datetime, end: datetime,
     return rows
 
 
-def network_rows(network_id: int, start: datetime, end: datetime) -> list[Row]:
-    """Every rota of the network, read and resolved now (one schedule, five queries)."""
+@dataclass(frozen=True)
+class Steps:
+    """The rotas and roles that contact steps name, whose facts a build stores."""
+
+    rota_ids: frozenset[int]
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """What one contact step reaches over ``[start, end)`` (see :mod:`rota.contacts`)."""
+
+    key: str
+    start: datetime
+    end: datetime
+    facts: str
+
+
+def contact_rows(schedule: Schedule, network_id: int, site_ids, start: datetime,
+                 end: datetime, rotas: _Rotas | None = None, *,
+                 steps: Steps | None = None) -> list[ContactRow]:
+    """What the rota steps and the role steps (for a referrer at each of ``site_ids``)
+    of ``steps`` (by default every rota and role of the network) reach over
+    ``[start, end)``; ``schedule`` as for :func:`rows_for`. Pure.
+
+    A step's facts change only where the answer of a rota it may reach changes,
+    or where the network's hours begin or end (a role moves between its
+    in-hours and out-of-hours rotas): rows split there, and nowhere else. What
+    changes with distance (four weeks' reach) is finished when read
+    (:func:`rota.contacts.finish_reached`). Sites that the same rotas serve
+    share their role's facts, worked out once.
+    """
+    rotas = rotas or _Rotas(schedule)
+    mine = sorted((r for r in schedule.rotas.values() if r.network_id == network_id),
+                  key=lambda r: r.id)
+    if steps is None:
+        steps = Steps(frozenset(r.id for r in mine), frozenset(r.role for r in mine))
+
+    def changes(rota_ids) -> set[datetime]:
+        return {p for rota_id in rota_ids for reached_id in rotas.reach(rota_id)
+                for p in rotas.changes(reached_id) if start < p < end}
+
+    hours = {edge for edge in schedule.hours_edges(network_id) if start < edge < end}
+    rows: list[ContactRow] = []
+    for rota in mine:
+        if rota.id in steps.rota_ids:
+            rows += _timeline(rota_key(rota.id), changes([rota.id]), start, end,
+                              lambda at, rota_id=rota.id: reached(schedule, at=at,
+                                                                  rota_id=rota_id))
+    for role in sorted(steps.roles):
+        by_rotas: dict[tuple[int, ...], list[int]] = {}
+        for site_id in site_ids:
+            answering = tuple(r.id for r in mine
+                              if r.role == role and (not r.serves or site_id in r.serves))
+            by_rotas.setdefault(answering, []).append(site_id)
+        for answering, sites in by_rotas.items():
+            timeline = _timeline(
+                "", changes(answering) | hours, start, end,
+                lambda at, role=role, site_id=sites[0]: reached(
+                    schedule, at=at, network_id=network_id, role=role, site_id=site_id),
+            )
+            rows += [replace(row, key=role_key(role, site_id))
+                     for site_id in sites for row in timeline]
+    return rows
+
+
+def _timeline(key: str, points: set[datetime], start: datetime, end: datetime,
+              facts_at) -> list[ContactRow]:
+    rows: list[ContactRow] = []
+    for lo, hi in pairwise([start, *sorted(points), end]):
+        facts, _ = facts_at(lo)
+        if facts["rotas"] == 1:
+            _blank_instants(facts["answer"])
+        text = json.dumps(facts, separators=(",", ":"))
+        if rows and rows[-1].facts == text:
+            rows[-1] = replace(rows[-1], end=hi)
+        else:
+            rows.append(ContactRow(key, lo, hi, text))
+    return rows
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What an evaluation reads of a network besides its contacts: its calendar (with
+    the closures of the horizon) and its hub, from all of its rotas."""
+
+    calendar: NetworkCalendar
+    hub: SiteInfo | None
+
+
+@dataclass(frozen=True)
+class Built:
+    """Everything a network's build stores."""
+
+    rows: list[Row]
+    contacts: list[ContactRow]
+    sources: Sources
+
+
+def named_steps(network_id: int) -> Steps:
+    """The rotas and roles named by contact steps of the network's versions that can
+    be evaluated (published or retired): the only steps an evaluation asks the
+    store for. A version published later moves the generation on (the triggers
+    watch the pathway tables), so its steps are built before they are served;
+    until then a step with nothing stored is worked out live."""
+    step_model = apps.get_model("pathways", "ContactStep")
+    named = (step_model.objects
+             .filter(node__version__pathway__network_id=network_id)
+             .exclude(node__version__status="draft")
+             .values_list("rota_id", "role").distinct())
+    return Steps(frozenset(rota_id for rota_id, _ in named if rota_id),
+                 frozenset(role for _, role in named if role))
+
+
+def network_build(network_id: int, start: datetime, end: datetime) -> Built:
+    """Every rota and contact step of the network, read and resolved now (one schedule)."""
     schedule = load_schedule(network_ids=[network_id], start=start - _MARGIN,
                              end=end + _MARGIN)
     rotas = _Rotas(schedule)
-    return [
-        row
-        for rota_id, rota in schedule.rotas.items() if rota.network_id == network_id
-        for row in rows_for(schedule, rota_id, start, end, rotas)
-    ]
+    site_ids = sorted(Site.objects.filter(trust__network_id=network_id)
+                      .values_list("id", flat=True))
+    return Built(
+        rows=[row for rota_id, rota in schedule.rotas.items() if rota.network_id == network_id
+              for row in rows_for(schedule, rota_id, start, end, rotas)],
+        contacts=contact_rows(schedule, network_id, site_ids, start, end, rotas,
+                              steps=named_steps(network_id)),
+        sources=Sources(schedule.calendars[network_id], network_hub(schedule, network_id)),
+    )
+
+
+def network_rows(network_id: int, start: datetime, end: datetime) -> list[Row]:
+    """Every rota of the network's answers, read and resolved now."""
+    return network_build(network_id, start, end).rows
 
 
 def build(network_id: int, *, now: datetime) -> int:
@@ -255,19 +400,27 @@ def build(network_id: int, *, now: datetime) -> int:
     with _snapshot():
         # A network nothing has written to since the triggers came has no count yet.
         generation = AnswerGeneration.objects.get_or_create(network_id=network_id)[0].generation
-        rows = network_rows(network_id, start, end)
+        built = network_build(network_id, start, end)
         StoredAnswer.objects.filter(network_id=network_id).delete()
         StoredAnswer.objects.bulk_create(
             [StoredAnswer(network_id=network_id, rota_id=r.rota_id, start=r.start, end=r.end,
                           answer=r.answer, answer_staff=r.answer_staff,
-                          answer_public=r.answer_public) for r in rows],
+                          answer_public=r.answer_public) for r in built.rows],
+            batch_size=2000,
+        )
+        StoredContact.objects.filter(network_id=network_id).delete()
+        StoredContact.objects.bulk_create(
+            [StoredContact(network_id=network_id, key=c.key, start=c.start, end=c.end,
+                           facts=c.facts) for c in built.contacts],
             batch_size=2000,
         )
         AnswerBuild.objects.update_or_create(network_id=network_id, defaults={
             "generation": generation, "rules": RULES, "horizon_start": start,
-            "horizon_end": end, "built_at": timezone.now(), "rows": len(rows),
+            "horizon_end": end, "built_at": timezone.now(),
+            "rows": len(built.rows) + len(built.contacts),
+            "sources": pickle.dumps(built.sources, protocol=pickle.HIGHEST_PROTOCOL),
         })
-    return len(rows)
+    return len(built.rows) + len(built.contacts)
 
 
 @contextmanager
@@ -301,7 +454,8 @@ def verify(network_id: int, *, samples: int, seed: int = 0) -> list[str]:
             .order_by("rota_id", "start")
             .values_list("rota_id", "start", "end", *(column for column, _ in READERS))
         ]
-        fresh = sorted(network_rows(network_id, start, end), key=lambda r: (r.rota_id, r.start))
+        rebuilt = network_build(network_id, start, end)
+        fresh = sorted(rebuilt.rows, key=lambda r: (r.rota_id, r.start))
         problems = [
             f"rota {mine.rota_id} from {iso(mine.start)}: the stored answer differs from "
             "the rota data" for mine, theirs in zip(stored, fresh, strict=False) if mine != theirs
@@ -309,6 +463,7 @@ def verify(network_id: int, *, samples: int, seed: int = 0) -> list[str]:
         if len(stored) != len(fresh):
             problems.append(f"{len(stored)} stored answers where the rota data gives "
                             f"{len(fresh)}")
+        problems += _contacts_differ(network_id, rebuilt.contacts)
         if problems:
             return problems
         graph = read_graph(Q(network_id=network_id))
@@ -326,7 +481,46 @@ def verify(network_id: int, *, samples: int, seed: int = 0) -> list[str]:
                 if finish(json.loads(row.answer), at) != live:
                     problems.append(f"rota {rota_id} at {iso(at)}: the stored answer differs "
                                     "from the live one")
-        return problems
+        return problems + _contacts_not_live(network_id, start, end, samples, rng)
+
+
+def _stored_contacts(network_id: int) -> list[ContactRow]:
+    return [ContactRow(*row) for row in StoredContact.objects.filter(network_id=network_id)
+            .order_by("key", "start").values_list("key", "start", "end", "facts")]
+
+
+def _contacts_differ(network_id: int, fresh: list[ContactRow]) -> list[str]:
+    """Where the stored contact facts differ from a build from the rota data now."""
+    stored = _stored_contacts(network_id)
+    fresh = sorted(fresh, key=lambda c: (c.key, c.start))
+    problems = [f"{mine.key} from {iso(mine.start)}: the stored contact differs from the "
+                "rota data" for mine, theirs in zip(stored, fresh, strict=False)
+                if mine != theirs]
+    if len(stored) != len(fresh):
+        problems.append(f"{len(stored)} stored contacts where the rota data gives {len(fresh)}")
+    return problems
+
+
+def _contacts_not_live(network_id: int, start: datetime, end: datetime, samples: int,
+                       rng: random.Random) -> list[str]:
+    """``samples`` instants per stored contact step, its facts as served beside the
+    facts worked out live over four weeks either side."""
+    by_key: dict[str, list[ContactRow]] = {}
+    for row in _stored_contacts(network_id):
+        by_key.setdefault(row.key, []).append(row)
+    seconds = int((end - start).total_seconds())
+    problems = []
+    for key, rows in by_key.items():
+        for _ in range(samples):
+            at = start + timedelta(seconds=rng.randrange(seconds))
+            row = next(r for r in rows if r.start <= at < r.end)
+            schedule = load_schedule(network_ids=[network_id], start=at - ANSWER_WINDOW,
+                                     end=at + ANSWER_WINDOW)
+            live, _ = contact_facts(schedule, network_id, key, at)
+            if finish_reached(json.loads(row.facts), at) != json.loads(json.dumps(live)):
+                problems.append(f"{key} at {iso(at)}: the stored contact differs from the "
+                                "live one")
+    return problems
 
 
 def stale(now: datetime) -> list[int]:
@@ -348,6 +542,7 @@ def prune() -> None:
     gone = list(AnswerBuild.objects.exclude(network_id__in=Network.objects.values("id"))
                 .values_list("network_id", flat=True))
     StoredAnswer.objects.filter(network_id__in=gone).delete()
+    StoredContact.objects.filter(network_id__in=gone).delete()
     AnswerBuild.objects.filter(network_id__in=gone).delete()
 
 
@@ -380,28 +575,6 @@ _ONE_ROTA = _SERVED.format(which="r.slug = %s")
 _ONE_NETWORK = _SERVED.format(
     which="r.network_id = (SELECT n.id FROM rota_network n WHERE n.slug = %s)",
 )
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def finish(described: dict, at: datetime) -> dict:
-    """A stored answer as asked at ``at``: its instant, and beyond four weeks
-    "no change scheduled" (what a live answer's window leaves out)."""
-    described["at"] = iso(at)
-    earliest, latest = at - ANSWER_WINDOW, at + ANSWER_WINDOW
-    if described["since"] and _instant(described["since"]) <= earliest:
-        described["since"] = None
-    if described["until"] and _instant(described["until"]) >= latest:
-        described["until"] = None
-    if described["next"] and _instant(described["next"]["from"]) >= latest:
-        described["next"] = None
-    if described["fallback"]:
-        finish(described["fallback"], at)
-    if described["divert"] and described["divert"]["to_rota"]:
-        finish(described["divert"]["to_rota"], at)
-    return described
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,28 @@ _EVERY_NETWORK = (
     "SELECT n.id AS network_id FROM rota_network n WHERE EXISTS (SELECT 1 FROM {R})",
 )
 
+# A pathway's tree kept ready (pathways.models.ReadyTree) reads its version and
+# nodes: watched unless the version is a draft, which is never kept ready (and
+# changes as a lead types).
+_VERSION_NOT_DRAFT = (
+    "JOIN pathways_pathway p ON p.id = v.pathway_id WHERE v.status <> 'draft'"
+)
+_THE_VERSION = (
+    ("pathway_id", "status"),
+    "SELECT p.network_id AS network_id FROM {R} JOIN pathways_pathway p "
+    "ON p.id = R.pathway_id WHERE R.status <> 'draft'",
+)
+_THROUGH_VERSION = (
+    ("version_id",),
+    "SELECT p.network_id AS network_id FROM {R} JOIN pathways_pathwayversion v "
+    "ON v.id = R.version_id " + _VERSION_NOT_DRAFT,
+)
+_THROUGH_NODE = (
+    ("node_id",),
+    "SELECT p.network_id AS network_id FROM {R} JOIN pathways_node nd ON nd.id = R.node_id "
+    "JOIN pathways_pathwayversion v ON v.id = nd.version_id " + _VERSION_NOT_DRAFT,
+)
+
 WATCHED: dict[str, tuple[tuple[str, ...], str]] = {
     "rota_shift": _THROUGH_ROTA,
     "rota_cover": _THROUGH_ROTA,
@@ -64,7 +86,16 @@ WATCHED: dict[str, tuple[tuple[str, ...], str]] = {
     "rota_clinician": _THE_CLINICIAN,
     "rota_site": _EVERY_NETWORK,
     "rota_trust": _EVERY_NETWORK,
+    "pathways_pathway": _OWN_NETWORK,
+    "pathways_pathwayversion": _THE_VERSION,
+    "pathways_node": _THROUGH_VERSION,
+    "pathways_option": _THROUGH_NODE,
+    "pathways_branch": _THROUGH_NODE,
+    "pathways_contactstep": _THROUGH_NODE,
 }
+# Installed with the rota tables' migration; the pathway tables' come with theirs.
+ROTA_TABLES = tuple(table for table in WATCHED if table.startswith("rota_"))
+PATHWAY_TABLES = tuple(table for table in WATCHED if table.startswith("pathways_"))
 EVENTS = {"ins": "INSERT", "upd": "UPDATE", "del": "DELETE"}
 
 _BUMP = (
@@ -115,14 +146,14 @@ def _sqlite(table: str, event: str) -> list[str]:
     ]
 
 
-def statements(vendor: str) -> list[str]:
+def statements(vendor: str, tables=ROTA_TABLES) -> list[str]:
     build = {"postgresql": _postgresql, "sqlite": _sqlite}[vendor]
-    return [sql for table in WATCHED for event in EVENTS for sql in build(table, event)]
+    return [sql for table in tables for event in EVENTS for sql in build(table, event)]
 
 
-def removal(vendor: str) -> list[str]:
+def removal(vendor: str, tables=ROTA_TABLES) -> list[str]:
     result = []
-    for table in WATCHED:
+    for table in tables:
         for event in EVENTS:
             name = trigger_name(table, event)
             if vendor == "postgresql":
@@ -133,14 +164,22 @@ def removal(vendor: str) -> list[str]:
     return result
 
 
-def install(apps, schema_editor) -> None:
-    for sql in statements(schema_editor.connection.vendor):
+def install(apps, schema_editor, tables=ROTA_TABLES) -> None:
+    for sql in statements(schema_editor.connection.vendor, tables):
         schema_editor.execute(sql, params=None)
 
 
-def remove(apps, schema_editor) -> None:
-    for sql in removal(schema_editor.connection.vendor):
+def remove(apps, schema_editor, tables=ROTA_TABLES) -> None:
+    for sql in removal(schema_editor.connection.vendor, tables):
         schema_editor.execute(sql, params=None)
+
+
+def install_pathways(apps, schema_editor) -> None:
+    install(apps, schema_editor, PATHWAY_TABLES)
+
+
+def remove_pathways(apps, schema_editor) -> None:
+    remove(apps, schema_editor, PATHWAY_TABLES)
 
 
 def installed(connection) -> set[str]:

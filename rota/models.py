@@ -667,9 +667,26 @@ class AnswerBuild(models.Model):
     horizon_end = models.DateTimeField()
     built_at = models.DateTimeField()
     rows = models.PositiveIntegerField(default=0)
+    # The network's calendar and hub, as an evaluation reads them (pickled, see
+    # rota.answer_store.Sources): written by the build, read back only by this code.
+    sources = models.BinaryField(default=b"")
 
     def __str__(self) -> str:
         return f"network {self.network_id}: built at generation {self.generation}"
+
+
+class StoredText(models.TextField):
+    """A long text written thousands of rows at a time (stored answers and contacts).
+
+    On PostgreSQL, ``bulk_create`` sends a batch as one array per column
+    (``UNNEST``), and quoting long JSON into an array literal costs psycopg
+    seconds per network. A field with its own placeholder is sent as plain
+    ``VALUES`` rows instead, one parameter per value; the column is ``text``
+    all the same.
+    """
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
 
 
 class StoredAnswer(models.Model):
@@ -685,9 +702,9 @@ class StoredAnswer(models.Model):
     rota_id = models.BigIntegerField()
     start = models.DateTimeField()
     end = models.DateTimeField()
-    answer = models.TextField()
-    answer_staff = models.TextField()
-    answer_public = models.TextField()
+    answer = StoredText()
+    answer_staff = StoredText()
+    answer_public = StoredText()
 
     class Meta:
         indexes = [
@@ -697,6 +714,29 @@ class StoredAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"rota {self.rota_id} from {stamp(self.start)}"
+
+
+class StoredContact(models.Model):
+    """What a pathway's rota or role step reaches over ``[start, end)``, built ahead.
+
+    ``key`` names the step (:func:`rota.contacts.rota_key`,
+    :func:`rota.contacts.role_key`); ``facts`` is the JSON of
+    :func:`rota.contacts.reached`, its answer's own instant left blank.
+    """
+
+    network_id = models.BigIntegerField()
+    key = models.CharField(max_length=120)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    facts = StoredText()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["network_id", "key", "end"], name="stored_contact_key_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} from {stamp(self.start)}"
 
 
 class Role(models.TextChoices):

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rota import answer_store, models, services
 from tests.api.conftest import client_as
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
+from tests.pathways.conftest import make_pathway
 
 NOW = london(2026, 5, 4, 2, 40).astimezone(UTC)  # Monday 4 May: a bank holiday
 ROLES = ["anonymous", "referrer", "switchboard", "outsider", "token", "admin"]
@@ -233,12 +234,26 @@ def _random_write(rng, world, rotas, ir_rotas, people):
     return kind
 
 
+# A pathway whose one outcome names a role, beside ``bleeding-ir``'s rota steps.
+SECOND_ON_CALL = [
+    {"key": "second", "kind": "question", "text": "Second on call?",
+     "options": [{"key": "yes", "text": "Yes", "next": "o-second"},
+                 {"key": "no", "text": "No", "next": "o-second"}]},
+    {"key": "o-second", "kind": "outcome", "text": "Second on call", "urgency": "urgent",
+     "instructions": "Call.", "steps": [{"kind": "role", "role": "ir-backup"}]},
+]
+
+
 @pytest.mark.parametrize("seed", range(4))
-def test_after_random_writes_the_store_is_never_stale_and_rebuilds_equal(world, busy, seed):
+def test_after_random_writes_the_store_is_never_stale_and_rebuilds_equal(world, busy, pathway,
+                                                                         seed):
     """Controls H-28. After each random write the stored answers are not served; rebuilt,
-    they equal answers worked out from scratch, row by row and against live answers."""
+    they equal answers worked out from scratch, row by row and against live answers;
+    and so do the contacts of the pathways' rota and role steps."""
     rng = random.Random(seed)
     rotas = busy
+    models.Rota.objects.filter(pk=rotas.backup.pk).update(role="ir-backup")
+    make_pathway(world, slug="second", nodes=SECOND_ON_CALL, root="second", user=world.lead)
     ir_rotas = [rotas.ir, rotas.backup, rotas.day]
     people = [rotas.a, rotas.b, rotas.c, models.Clinician.objects.get(name="Dr Delta")]
     for _ in range(6):
@@ -248,6 +263,7 @@ def test_after_random_writes_the_store_is_never_stale_and_rebuilds_equal(world, 
         assert world.network.id in answer_store.stale(NOW), kind
         assert answer_store.stored_answer("lsc-ir", NOW) is None, kind
     answer_store.build(world.network.id, now=NOW)
+    assert models.StoredContact.objects.filter(key__startswith="role:").exists()
     assert answer_store.verify(world.network.id, samples=6, seed=seed) == []
 
 

@@ -445,10 +445,10 @@ def test_evaluate_refuses_a_body_that_is_not_an_object(world, pathway, body):
 
 
 # Session, user, the caller's networks and roles, the pathway and its versions, the site,
-# the tree (6), the network's rotas (1), diverts and the schedule of the rotas needed
-# over two days, eight and four weeks (5 each), the decision (insert in a savepoint: 3),
-# the session remembering the decision (1).
-EVALUATE_QUERIES = 34
+# whether anything was built ahead (nothing here), the tree (6), the network's rotas (1),
+# diverts and the schedule of the rotas needed over two days, eight and four weeks
+# (5 each), the decision (insert in a savepoint: 3), the session remembering it (1).
+EVALUATE_QUERIES = 35
 
 
 @pytest.mark.parametrize("questions", [1, 60])

@@ -21,10 +21,11 @@ from tests.pathways.conftest import make_pathway, wide_nodes
 NIGHT = london(2026, 3, 18, 22, 15)  # a Wednesday night: out of hours
 NOON = london(2026, 3, 18, 12, 0)
 TREE_QUERIES = 6  # version and pathway, nodes, options, branches, steps, sites
-# The tree; the network's rotas with their bases, sites served and working week; the
-# diverts leading elsewhere and the schedule of the rotas needed (closures; shifts,
-# covers, diverts and notes; leave; clinicians with their contacts) two days either side.
-CONTEXT_QUERIES = 12
+# Whether anything was built ahead (nothing here); the tree; the network's rotas with
+# their bases, sites served and working week; the diverts leading elsewhere and the
+# schedule of the rotas needed (closures; shifts, covers, diverts and notes; leave;
+# clinicians with their contacts) two days either side.
+CONTEXT_QUERIES = 13
 # Here each rota has one clinician for months, so no contact settles before four weeks
 # either side: eight days and four weeks are read too (diverts and schedule, 5 each).
 EVALUATION_QUERIES = CONTEXT_QUERIES + 10
