@@ -86,7 +86,8 @@ CASE_TITLES = {
     "board-40-rotas": "`?network=` board of a 40-rota network, the next four weeks",
     "oncall-national-history": "one rota of a 40-rota network, five years of instants",
     "board-40-rotas-history": "board of a 40-rota network, five years of instants",
-    "evaluate-preview": "evaluate to outcome, preview (`at` given)",
+    "evaluate-preview": "evaluate to outcome, preview (`at` in the next four weeks)",
+    "evaluate-preview-history": "evaluate to outcome, preview, five years of instants",
     "evaluate-logged": "evaluate to outcome, logged as a decision",
     "decision-page": "decision page, signed-in referrer",
     "calendar-feed": "rota calendar feed (`.ics`)",
@@ -144,11 +145,12 @@ def case_requests(world: World, case: str, rng: random.Random, count: int) -> li
         return Request("GET", "/api/v1/oncall/?" + urlencode(
             {"rota": slug, "at": _instant(rng, window)}))
 
-    def evaluate(logged: bool):
+    def evaluate(window: tuple[datetime, datetime] | None):
+        """Logged (for now) without a window; a preview at an instant in it."""
         slug, site, answers = rng.choice(world.evaluations)
         body = {"answers": answers, "referring_site": site}
-        if not logged:
-            body["at"] = _instant(rng, world.national_window)
+        if window is not None:
+            body["at"] = _instant(rng, window)
         return Request("POST", f"/api/v1/pathways/{slug}/evaluate/", json.dumps(body))
 
     makers = {
@@ -162,8 +164,9 @@ def case_requests(world: World, case: str, rng: random.Random, count: int) -> li
         "oncall-national-history": lambda: oncall(world.national_rotas, world.national_window),
         "board-40-rotas-history": lambda: Request("GET", "/api/v1/oncall/?" + urlencode({
             "network": rng.choice(world.boards), "at": _instant(rng, world.national_window)})),
-        "evaluate-preview": lambda: evaluate(logged=False),
-        "evaluate-logged": lambda: evaluate(logged=True),
+        "evaluate-preview": lambda: evaluate(world.ahead_window),
+        "evaluate-preview-history": lambda: evaluate(world.national_window),
+        "evaluate-logged": lambda: evaluate(None),
         "decision-page": lambda: Request("GET", f"/decisions/{rng.choice(world.decisions)}/",
                                          cookie=world.session_cookie),
         "calendar-feed": lambda: Request("GET", rng.choice(world.feeds)),
