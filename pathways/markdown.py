@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -70,7 +71,14 @@ def render_markdown(text: str) -> SafeString:
     A link to anything else (``javascript:``, ``data:``) keeps its words and
     loses the link, with nothing left behind.
     """
-    html = markdown_lib.markdown(_drop_unsafe_links(text or ""), extensions=["sane_lists"])
+    return mark_safe(_rendered(text or ""))  # noqa: S308 - sanitised by nh3
+
+
+# The same instructions are shown at every evaluation of a version: a pure function of
+# the text (and of the installed markdown and nh3), so its results are kept per process.
+@lru_cache(maxsize=1024)
+def _rendered(text: str) -> str:
+    html = markdown_lib.markdown(_drop_unsafe_links(text), extensions=["sane_lists"])
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -78,4 +86,4 @@ def render_markdown(text: str) -> SafeString:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return mark_safe(LINK_WITHOUT_ADDRESS.sub(r"\1", cleaned))  # noqa: S308 - sanitised by nh3
+    return LINK_WITHOUT_ADDRESS.sub(r"\1", cleaned)

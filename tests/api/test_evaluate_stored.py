@@ -156,6 +156,7 @@ def test_stored_evaluations_are_the_live_evaluations(world, network, clock, now)
 
 def test_a_stored_evaluation_costs_two_queries(world, network, clock,
                                                django_assert_num_queries):
+    """Controls H-28. The ready tree with the build, then the outcome's contacts."""
     clock["now"] = BANK_HOLIDAY
     answer_store.build(world.network.id, now=BANK_HOLIDAY)
     version = network.versions.get(number=1)
@@ -167,6 +168,7 @@ def test_a_stored_evaluation_costs_two_queries(world, network, clock,
 
 
 def test_every_named_step_is_stored_for_every_site_and_nothing_else(world, network):
+    """Controls H-28. Every step an evaluation may ask for is stored, for every site."""
     answer_store.build(world.network.id, now=BANK_HOLIDAY)
     keys = set(models.StoredContact.objects.values_list("key", flat=True))
     sites = [world.preston.id, world.chorley.id, world.blackburn.id]
@@ -176,6 +178,7 @@ def test_every_named_step_is_stored_for_every_site_and_nothing_else(world, netwo
 
 
 def test_a_write_between_the_two_reads_is_answered_live(world, network, clock, rotas):
+    """Controls H-28. A write landing between the two reads: the evaluation is live."""
     clock["now"] = BANK_HOLIDAY
     answer_store.build(world.network.id, now=BANK_HOLIDAY)
     client = client_as(world, "referrer")
@@ -199,6 +202,7 @@ def test_a_write_between_the_two_reads_is_answered_live(world, network, clock, r
 
 
 def test_a_cover_shows_in_the_very_next_evaluation(world, network, clock, rotas):
+    """Controls H-28. A cover moves the generation: the next evaluation is live."""
     clock["now"] = BANK_HOLIDAY
     answer_store.build(world.network.id, now=BANK_HOLIDAY)
     client = client_as(world, "referrer")
@@ -215,6 +219,7 @@ def test_a_cover_shows_in_the_very_next_evaluation(world, network, clock, rotas)
 
 
 def test_a_draft_edit_keeps_the_build_and_publishing_moves_it_on(world, network):
+    """Controls H-28. Drafts are never served; publishing moves the network on."""
     answer_store.build(world.network.id, now=BANK_HOLIDAY)
     generation = models.AnswerGeneration.objects.get(network_id=world.network.id).generation
     draft = version_create_draft(pathway=network, user=world.lead)
@@ -228,6 +233,7 @@ def test_a_draft_edit_keeps_the_build_and_publishing_moves_it_on(world, network)
 
 
 def test_verify_finds_a_tampered_contact(world, network):
+    """Controls H-28. verify_timelines finds a stored contact that differs."""
     answer_store.build(world.network.id, now=BANK_HOLIDAY)
     assert answer_store.verify(world.network.id, samples=3) == []
     row = models.StoredContact.objects.filter(key__startswith="role:").first()
