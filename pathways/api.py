@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -51,6 +52,7 @@ from pathways.models import (
     Option,
     Pathway,
     PathwayVersion,
+    VersionStatus,
     published_version,
 )
 from pathways.presentation import decision_as_dict, redact_evaluation
@@ -354,16 +356,41 @@ class PathwayViewSet(NetworkFilteredViewSet):
             return super().get_queryset()
         return super().get_queryset().filter(Q(Exists(published)) | Q(network_id__in=drafts))
 
-    def _visible_versions(self, pathway) -> list[PathwayVersion]:
-        """``pathway``'s versions (prefetched) the caller may see, newest first."""
+    def _visible_versions(self, pathway, versions=None) -> list[PathwayVersion]:
+        """``pathway``'s versions (prefetched, or ``versions``) the caller may see, newest
+        first."""
         drafts = may_read(self.request.user, Kind.DRAFT, pathway.network_id)
-        return [v for v in pathway.versions.all() if drafts or not v.is_draft]
+        return [v for v in (pathway.versions.all() if versions is None else versions)
+                if drafts or not v.is_draft]
 
-    def _version(self, pathway, number: int | None) -> PathwayVersion | None:
-        """Version ``number`` if the caller may see it; without a number, the published one."""
+    def _version(self, pathway, number: int | None, versions=None) -> PathwayVersion | None:
+        """Version ``number`` if the caller may see it; without a number, the published one.
+        ``versions``: the pathway's versions, newest first, when they were read with it."""
         if number is None:
-            return published_version(pathway)
-        return next((v for v in self._visible_versions(pathway) if v.number == number), None)
+            if versions is None:
+                return published_version(pathway)
+            return next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+        return next((v for v in self._visible_versions(pathway, versions)
+                     if v.number == number), None)
+
+    def _pathway_and_versions(self) -> tuple[Pathway, list[PathwayVersion] | None]:
+        """As :meth:`get_object`, with the pathway's versions, newest first, in one query:
+        the versions with their pathway and network, and the same rule (a published
+        version, or drafts the caller may read). A pathway with no versions yet is read
+        as :meth:`get_object` reads it."""
+        versions = list(PathwayVersion.objects.select_related("pathway__network")
+                        .filter(pathway__slug=self.kwargs["slug"]).order_by("-number"))
+        if not versions:
+            return self.get_object(), None
+        pathway = versions[0].pathway
+        for version in versions:
+            version.pathway = pathway
+        drafts = network_ids_where(self.request.user, Kind.DRAFT, change=False)
+        published = any(v.status == VersionStatus.PUBLISHED for v in versions)
+        if not (published or drafts is None or pathway.network_id in drafts):
+            raise Http404
+        self.check_object_permissions(self.request, pathway)
+        return pathway, versions
 
     def retrieve(self, request, slug=None):
         pathway = self.get_object()
@@ -387,11 +414,11 @@ class PathwayViewSet(NetworkFilteredViewSet):
     @action(detail=True, methods=["post"])
     def evaluate(self, request, slug=None):
         now = timezone.now()
-        pathway = self.get_object()
+        pathway, versions = self._pathway_and_versions()
         data = EvaluateInputSerializer(data=request.data, context={"now": now})
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        version = self._evaluated_version(pathway, values.get("version"))
+        version = self._evaluated_version(pathway, values.get("version"), versions)
         at = values.get("at") or now
         try:
             logging = logging_rule(version=version, at=at, now=now, preview=values["preview"])
@@ -415,8 +442,8 @@ class PathwayViewSet(NetworkFilteredViewSet):
             "superseded_during_referral": logging.superseded,
         })
 
-    def _evaluated_version(self, pathway, number: int | None) -> PathwayVersion:
-        version = self._version(pathway, number)
+    def _evaluated_version(self, pathway, number: int | None, versions) -> PathwayVersion:
+        version = self._version(pathway, number, versions)
         if version is not None:
             return version
         if number is None:

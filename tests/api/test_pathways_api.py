@@ -335,6 +335,28 @@ def test_evaluate_unknown_pathway_is_404(world, pathway):
     assert error_of(response) == (404, "not_found", None)
 
 
+@pytest.mark.parametrize("role", ["anonymous", "referrer", "switchboard", "outsider"])
+def test_evaluate_pathway_with_nothing_published_is_404_for_anyone_but_leads(world, rotas,
+                                                                           role):
+    make_pathway(world, slug="draft-only", nodes=BLEEDING_NODES, root="bleeding",
+                 publish=False)
+    response = client_as(world, role).post(
+        "/api/v1/pathways/draft-only/evaluate/", {"referring_site": "RXR01"}, format="json"
+    )
+    assert error_of(response) == (404, "not_found", None)
+
+
+@pytest.mark.parametrize("role", ["lead", "anonymous"])
+def test_evaluate_pathway_without_versions(world, rotas, role):
+    Pathway.objects.create(network=world.network, slug="empty", title="Empty",
+                           specialty="Vascular", review_date=NOW.date().replace(year=2028))
+    response = client_as(world, role).post(
+        "/api/v1/pathways/empty/evaluate/", {"referring_site": "RXR01"}, format="json"
+    )
+    assert error_of(response) == {"lead": (400, "not_published", "version"),
+                                  "anonymous": (404, "not_found", None)}[role]
+
+
 def test_evaluate_pathway_with_nothing_published_is_refused_for_its_lead(world, rotas):
     make_pathway(world, slug="draft-only", nodes=BLEEDING_NODES, root="bleeding",
                  publish=False)
