@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -79,6 +80,16 @@ def decision_by_reference(text: str) -> Decision | None:
     )
 
 
+def _alone_or_in_a_savepoint():
+    """Where a decision's one INSERT runs: inside a transaction, in a savepoint, so that a
+    reference already taken leaves the transaction usable; outside one, alone, as one
+    statement in autocommit is atomic by itself (a transaction would add two round trips
+    to every logged referral)."""
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return nullcontext()
+
+
 def decision_create(
     *, evaluation: Evaluation, user, channel: str, now: datetime, superseded: bool = False
 ) -> Decision:
@@ -91,7 +102,7 @@ def decision_create(
     acting_user = acting(user)
     for attempt in range(1, REFERENCE_ATTEMPTS + 1):
         try:
-            with transaction.atomic():
+            with _alone_or_in_a_savepoint():
                 decision = Decision.objects.create(
                     reference=new_reference(),
                     version_id=evaluation.tree.version_id,

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 
 from pathways import decisions
 from pathways.errors import EvaluationError, FrozenError
@@ -186,6 +187,19 @@ def test_decision_blocks_deleting_its_user(world, published):
 
 
 def test_decision_reference_retries_when_taken(world, published, monkeypatch):
+    _, v1 = published
+    drawn = iter(["IR-AAAA-AA", "IR-AAAA-AA", "IR-BBBB-BB"])
+    monkeypatch.setattr(decisions, "new_reference", lambda: next(drawn))
+    _, first = record(v1, world)
+    _, second = record(v1, world)
+    assert (first.reference, second.reference) == ("IR-AAAA-AA", "IR-BBBB-BB")
+
+
+def test_decision_reference_retries_when_taken_outside_a_transaction(
+    transactional_db, world, published, monkeypatch
+):
+    # As a request runs (autocommit): the decision's INSERT alone, without a transaction.
+    assert not connection.in_atomic_block
     _, v1 = published
     drawn = iter(["IR-AAAA-AA", "IR-AAAA-AA", "IR-BBBB-BB"])
     monkeypatch.setattr(decisions, "new_reference", lambda: next(drawn))
