@@ -19,13 +19,14 @@ pytestmark = pytest.mark.usefixtures("fixed_now")
 
 # Before the version was loaded once per request, these same tests counted 20, 37 (one
 # more load for the evaluation again without the wrong answer), 45 (two loads) and 27.
-# One load is now twelve queries: the tree 6, the network's rotas 1, diverts 1, the
-# schedule of the rotas the tree needs two days either side 4. An outcome whose
-# contacts reach the window's edge reads eight days and four weeks too (5 each): here
-# every rota keeps one clinician for months, so it does.
-QUESTION_PAGE = 15
-CONFIRM_PAGE = 25  # every question answered: the outcome to confirm, its contacts resolved
-ANSWER_POSTED = 33  # evaluates twice (the page's state, then with the answer) and logs
+# One load is now thirteen queries: whether anything was built ahead (nothing here) 1,
+# the tree 6, the network's rotas 1, diverts 1, the schedule of the rotas the tree needs
+# two days either side 4. An outcome whose contacts reach the window's edge reads eight
+# days and four weeks too (5 each): here every rota keeps one clinician for months, so
+# it does. The API reads the pathway with its versions in one query.
+QUESTION_PAGE = 16
+CONFIRM_PAGE = 26  # every question answered: the outcome to confirm, its contacts resolved
+ANSWER_POSTED = 34  # evaluates twice (the page's state, then with the answer) and logs
 EVALUATE_API = 32
 
 
