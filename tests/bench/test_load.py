@@ -13,6 +13,7 @@ from bench.load import (
     add_ratios,
     case_requests,
     check_database_url,
+    fastest_floor,
     missed_targets,
 )
 
@@ -80,3 +81,13 @@ def test_load_reports_every_missed_target_and_none_when_met():
         "9 errors or non-200 answers under load, target 0",
         "a worker reached 250.0 MB resident, target 200 MB",
     ]
+
+
+def test_ratios_use_the_fastest_floor_in_each_mode():
+    first, midway, last = _result("floor", 2.0), _result("floor", 5.0), _result("floor", 3.0)
+    midway.cold = Measure(1, 100, 1.5, 3.0, 10.0, 0)  # cold was fastest midway
+    floor = fastest_floor([first, midway, last])
+    assert (floor.cold.p50_ms, floor.warm[1].p50_ms, floor.warm[8].p50_ms) == (1.5, 2.0, 2.0)
+    results = [floor, _result("evaluate-preview", 6.0)]
+    add_ratios(results)
+    assert results[1].ratios == {"cold_1": 4.0, "warm_1": 3.0, "warm_8": 3.0}
