@@ -177,44 +177,48 @@ def test_every_named_step_is_stored_for_every_site_and_nothing_else(world, netwo
     }
 
 
-def test_a_write_between_the_two_reads_is_answered_live(world, network, clock, rotas):
-    """Controls H-28. A write landing between the two reads: the evaluation is live."""
+# 03:00 on the bank holiday, from Blackburn: Dr Alpha is on call, until a cover for Dr Charlie.
+NIGHT_ASK = {"referring_site": "RXR01", "answers": {"what": "ir"},
+             "at": "2026-05-04T03:00:00+01:00"}
+
+
+def _first_on_call(client) -> str:
+    body = client.post(EVALUATE, NIGHT_ASK, format="json").json()
+    return body["outcome"]["contacts"][0]["answer"]["clinicians"][0]["name"]
+
+
+def _cover_by_charlie(rotas):
+    models.Cover.objects.create(rota=rotas.ir, covering=rotas.c, replaces=rotas.a,
+                                start=london(2026, 5, 4, 2), end=london(2026, 5, 4, 4))
+
+
+@pytest.fixture
+def night_client(world, network, clock):
+    """A referrer's client, with the store built on the bank holiday."""
     clock["now"] = BANK_HOLIDAY
     answer_store.build(world.network.id, now=BANK_HOLIDAY)
     client = client_as(world, "referrer")
-    ask = {"referring_site": "RXR01", "answers": {"what": "ir"},
-           "at": "2026-05-04T03:00:00+01:00"}
-    before = client.post(EVALUATE, ask, format="json").json()
-    assert before["outcome"]["contacts"][0]["answer"]["clinicians"][0]["name"] == "Dr Alpha"
+    assert _first_on_call(client) == "Dr Alpha"
+    return client
+
+
+def test_a_write_between_the_two_reads_is_answered_live(night_client, rotas, monkeypatch):
+    """Controls H-28. A write landing between the two reads: the evaluation is live."""
     real = ready.StoredSources._read
 
     def cover_meanwhile(self, keys, at):
-        models.Cover.objects.create(rota=rotas.ir, covering=rotas.c, replaces=rotas.a,
-                                    start=london(2026, 5, 4, 2), end=london(2026, 5, 4, 4))
+        _cover_by_charlie(rotas)
         return real(self, keys, at)
 
-    ready.StoredSources._read = cover_meanwhile
-    try:
-        after = client.post(EVALUATE, ask, format="json").json()
-    finally:
-        ready.StoredSources._read = real
-    assert after["outcome"]["contacts"][0]["answer"]["clinicians"][0]["name"] == "Dr Charlie"
+    monkeypatch.setattr(ready.StoredSources, "_read", cover_meanwhile)
+    assert _first_on_call(night_client) == "Dr Charlie"
 
 
-def test_a_cover_shows_in_the_very_next_evaluation(world, network, clock, rotas):
+def test_a_cover_shows_in_the_very_next_evaluation(night_client, rotas):
     """Controls H-28. A cover moves the generation: the next evaluation is live."""
-    clock["now"] = BANK_HOLIDAY
-    answer_store.build(world.network.id, now=BANK_HOLIDAY)
-    client = client_as(world, "referrer")
-    ask = {"referring_site": "RXR01", "answers": {"what": "ir"},
-           "at": "2026-05-04T03:00:00+01:00"}
-    assert client.post(EVALUATE, ask, format="json").json()["outcome"]["contacts"][0][
-        "answer"]["clinicians"][0]["name"] == "Dr Alpha"
-    models.Cover.objects.create(rota=rotas.ir, covering=rotas.c, replaces=rotas.a,
-                                start=london(2026, 5, 4, 2), end=london(2026, 5, 4, 4))
+    _cover_by_charlie(rotas)
     with CaptureQueriesContext(connection) as queries:
-        body = client.post(EVALUATE, ask, format="json").json()
-    assert body["outcome"]["contacts"][0]["answer"]["clinicians"][0]["name"] == "Dr Charlie"
+        assert _first_on_call(night_client) == "Dr Charlie"
     assert not any("rota_storedcontact" in q["sql"] for q in queries.captured_queries)
 
 

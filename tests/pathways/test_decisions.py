@@ -186,13 +186,17 @@ def test_decision_blocks_deleting_its_user(world, published):
         world.referrer_a.delete()
 
 
-def test_decision_reference_retries_when_taken(world, published, monkeypatch):
-    _, v1 = published
+def _two_decisions_drawing_one_reference_twice(world, version, monkeypatch):
     drawn = iter(["IR-AAAA-AA", "IR-AAAA-AA", "IR-BBBB-BB"])
     monkeypatch.setattr(decisions, "new_reference", lambda: next(drawn))
-    _, first = record(v1, world)
-    _, second = record(v1, world)
+    _, first = record(version, world)
+    _, second = record(version, world)
     assert (first.reference, second.reference) == ("IR-AAAA-AA", "IR-BBBB-BB")
+    assert Decision.objects.count() == 2
+
+
+def test_decision_reference_retries_when_taken(world, published, monkeypatch):
+    _two_decisions_drawing_one_reference_twice(world, published[1], monkeypatch)
 
 
 def test_decision_reference_retries_when_taken_outside_a_transaction(
@@ -200,12 +204,7 @@ def test_decision_reference_retries_when_taken_outside_a_transaction(
 ):
     # As a request runs (autocommit): the decision's INSERT alone, without a transaction.
     assert not connection.in_atomic_block
-    _, v1 = published
-    drawn = iter(["IR-AAAA-AA", "IR-AAAA-AA", "IR-BBBB-BB"])
-    monkeypatch.setattr(decisions, "new_reference", lambda: next(drawn))
-    _, first = record(v1, world)
-    _, second = record(v1, world)
-    assert (first.reference, second.reference) == ("IR-AAAA-AA", "IR-BBBB-BB")
+    _two_decisions_drawing_one_reference_twice(world, published[1], monkeypatch)
 
 
 def test_new_reference_avoids_ambiguous_characters():
