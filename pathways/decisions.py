@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
+from common.db import alone_or_in_a_savepoint
 from common.history import acting
 from pathways.engine import Evaluation
 from pathways.errors import EvaluationError, PathwayError
@@ -80,16 +80,6 @@ def decision_by_reference(text: str) -> Decision | None:
     )
 
 
-def _alone_or_in_a_savepoint():
-    """Where a decision's one INSERT runs: inside a transaction, in a savepoint, so that a
-    reference already taken leaves the transaction usable; outside one, alone, as one
-    statement in autocommit is atomic by itself (a transaction would add two round trips
-    to every logged referral)."""
-    if transaction.get_connection().in_atomic_block:
-        return transaction.atomic()
-    return nullcontext()
-
-
 def decision_create(
     *, evaluation: Evaluation, user, channel: str, now: datetime, superseded: bool = False
 ) -> Decision:
@@ -102,7 +92,7 @@ def decision_create(
     acting_user = acting(user)
     for attempt in range(1, REFERENCE_ATTEMPTS + 1):
         try:
-            with _alone_or_in_a_savepoint():
+            with alone_or_in_a_savepoint():
                 decision = Decision.objects.create(
                     reference=new_reference(),
                     version_id=evaluation.tree.version_id,
@@ -188,7 +178,7 @@ def referral_record(
     at = now if at is None else at
     logging = logging_rule(version=version, at=at, now=now, preview=preview)
     if context is None:
-        context = load_evaluation_context(version, at)
+        context = load_evaluation_context(version, at, site_id=referring_site.id)
     elif context.at != at or context.tree.version_id != getattr(version, "pk", version):
         raise ValueError("The evaluation context was loaded for another version or instant.")
     evaluation = context.evaluate(answers=answers, referring_site=referring_site)
