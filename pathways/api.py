@@ -21,7 +21,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from rest_framework.exceptions import (
+    NotAuthenticated,
+    NotFound,
+    ParseError,
+    PermissionDenied,
+    UnsupportedMediaType,
+)
 from rest_framework.response import Response
 
 from api.authentication import acting_user
@@ -34,6 +40,7 @@ from api.views import (
     instant_param,
     row_by_slug,
 )
+from common import ods
 from pathways.decisions import (
     VersionRetired,
     decision_by_reference,
@@ -56,6 +63,7 @@ from pathways.models import (
     published_version,
 )
 from pathways.presentation import decision_as_dict, redact_evaluation
+from pathways.selectors import pathway_versions_and_site
 from pathways.serializers import (
     DecisionSerializer,
     EvaluateInputSerializer,
@@ -66,6 +74,7 @@ from pathways.serializers import (
     VersionTreeSerializer,
 )
 from rota.access import Kind, may_read, network_ids_where, viewer_for
+from rota.models import Site
 
 DECISIONS_DEFAULT_RANGE = timedelta(days=7)
 DECISIONS_LONGEST_RANGE = timedelta(days=31)
@@ -373,24 +382,22 @@ class PathwayViewSet(NetworkFilteredViewSet):
         return next((v for v in self._visible_versions(pathway, versions)
                      if v.number == number), None)
 
-    def _pathway_and_versions(self) -> tuple[Pathway, list[PathwayVersion] | None]:
-        """As :meth:`get_object`, with the pathway's versions, newest first, in one query:
-        the versions with their pathway and network, and the same rule (a published
-        version, or drafts the caller may read). A pathway with no versions yet is read
-        as :meth:`get_object` reads it."""
-        versions = list(PathwayVersion.objects.select_related("pathway__network")
-                        .filter(pathway__slug=self.kwargs["slug"]).order_by("-number"))
+    def _pathway_and_versions(self, site_code: str | None = None
+                              ) -> tuple[Pathway, list[PathwayVersion] | None, Site | None]:
+        """As :meth:`get_object`, with the pathway's versions, newest first, and the site
+        of ``site_code``, in one query (:func:`pathways.selectors.pathway_versions_and_site`)
+        under the same rule: a published version, or drafts the caller may read. A pathway
+        with no versions yet is read as :meth:`get_object` reads it."""
+        versions, site = pathway_versions_and_site(self.kwargs["slug"], site_code)
         if not versions:
-            return self.get_object(), None
+            return self.get_object(), None, None
         pathway = versions[0].pathway
-        for version in versions:
-            version.pathway = pathway
         drafts = network_ids_where(self.request.user, Kind.DRAFT, change=False)
         published = any(v.status == VersionStatus.PUBLISHED for v in versions)
         if not (published or drafts is None or pathway.network_id in drafts):
             raise Http404
         self.check_object_permissions(self.request, pathway)
-        return pathway, versions
+        return pathway, versions, site
 
     def retrieve(self, request, slug=None):
         pathway = self.get_object()
@@ -414,8 +421,17 @@ class PathwayViewSet(NetworkFilteredViewSet):
     @action(detail=True, methods=["post"])
     def evaluate(self, request, slug=None):
         now = timezone.now()
-        pathway, versions = self._pathway_and_versions()
-        data = EvaluateInputSerializer(data=request.data, context={"now": now})
+        try:
+            body, unreadable = request.data, None
+        except (ParseError, UnsupportedMediaType) as error:  # said once the pathway is found
+            body, unreadable = None, error
+        site_code = body.get("referring_site") if isinstance(body, dict) else None
+        pathway, versions, site = self._pathway_and_versions(
+            ods.normalise(site_code) if isinstance(site_code, str) else None)
+        if unreadable is not None:
+            raise unreadable
+        sites = {site.ods_code: site} if site is not None else {}
+        data = EvaluateInputSerializer(data=body, context={"now": now, "sites": sites})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         version = self._evaluated_version(pathway, values.get("version"), versions)

@@ -12,7 +12,9 @@ rotas' history:
   and those answering its roles (and whatever they lead to, see
   :func:`rota.selectors.rotas_needed`), around the instant;
 * :func:`rules_schedule`: the network's rotas and calendar, no shifts, which is
-  all validation and printing read.
+  all validation and printing read;
+* :func:`pathway_versions_and_site`: what the evaluate API reads before the
+  tree, in one query.
 
 A request loads once and then evaluates, validates or prints as often as it
 needs; :func:`evaluate_version` and :func:`validate_version` load and call the
@@ -26,11 +28,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
+from django.db import connection
 from django.db.models import Prefetch, Q
 
+from common.db import ModelColumns
 from pathways.engine import Evaluation, evaluate, is_settled
 from pathways.errors import EvaluationError
-from pathways.models import Branch, ContactStep, Node, Option, PathwayVersion
+from pathways.models import Branch, ContactStep, Node, Option, Pathway, PathwayVersion
 from pathways.ready import ReadyContext, ready_context
 from pathways.tree import PlainBranch, PlainNode, PlainOption, PlainStep, PlainTree, SiteRef
 from pathways.validation import Problem, validate_tree
@@ -134,6 +138,44 @@ def _plain_node(node) -> PlainNode:
     )
 
 
+# --- An evaluation's pathway --------------------------------------------------------
+
+
+_VERSION_COLUMNS = ModelColumns(PathwayVersion, "v")
+_PATHWAY_COLUMNS = ModelColumns(Pathway, "p")
+_SITE_COLUMNS = ModelColumns(Site, "s")
+
+
+def pathway_versions_and_site(slug: str, site_code: str | None
+                              ) -> tuple[list[PathwayVersion], Site | None]:
+    """The versions of the pathway ``slug``, newest first, each with its pathway, and the
+    site with ODS code ``site_code`` if there is one: one query, where the ORM would
+    compile and run two. No versions: the pathway has none, or there is no such pathway.
+    """
+    sql = (
+        f"SELECT {_VERSION_COLUMNS.select(connection)}, {_PATHWAY_COLUMNS.select(connection)}, "
+        f"{_SITE_COLUMNS.select(connection)} "
+        "FROM pathways_pathwayversion v JOIN pathways_pathway p ON p.id = v.pathway_id "
+        "LEFT JOIN rota_site s ON s.ods_code = %s "
+        "WHERE p.slug = %s ORDER BY v.number DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [site_code or "", slug])
+        rows = cursor.fetchall()
+    if not rows:
+        return [], None
+    versions_end = len(_VERSION_COLUMNS)
+    pathway_end = versions_end + len(_PATHWAY_COLUMNS)
+    pathway = _PATHWAY_COLUMNS.read(connection, rows[0][versions_end:pathway_end])
+    site = _SITE_COLUMNS.read(connection, rows[0][pathway_end:])
+    versions = []
+    for row in rows:
+        version = _VERSION_COLUMNS.read(connection, row[:versions_end])
+        version.pathway = pathway
+        versions.append(version)
+    return versions, site
+
+
 # --- Schedules -------------------------------------------------------------------------
 
 
@@ -173,18 +215,20 @@ class EvaluationContext:
         return self.wider().evaluate(answers=answers, referring_site=referring_site)
 
 
-def load_evaluation_context(version, at: datetime) -> EvaluationContext | ReadyContext:
+def load_evaluation_context(version, at: datetime, *, site_id: int | None = None
+                            ) -> EvaluationContext | ReadyContext:
     """The tree of ``version`` and the schedule it needs around ``at``: constant queries.
 
-    What was built ahead, when it holds (:mod:`pathways.ready`: one query, and one
-    more at an outcome); otherwise read now.
+    What was built ahead, when it holds (:mod:`pathways.ready`: one query, with the
+    contacts for a referrer at ``site_id`` if given; one more at an outcome for any
+    other site); otherwise read now.
     """
     if at.tzinfo is None:
         raise EvaluationError(
             "naive_instant", "Give the time with its offset, or as Europe/London time."
         )
     version_id = getattr(version, "pk", version)
-    ready = ready_context(version_id, at, load_tree=load_tree,
+    ready = ready_context(version_id, at, load_tree=load_tree, site_id=site_id,
                           live=lambda: live_evaluation_context(version_id, at))
     return ready or live_evaluation_context(version_id, at)
 

@@ -188,7 +188,8 @@ class AnswersField(serializers.DictField):
 
 
 class SiteCodeField(SlugField):
-    """A site by ODS site code (e.g. RXN02), any case; text that cannot be one is not queried."""
+    """A site by ODS site code (e.g. RXN02), any case; text that cannot be one is not queried,
+    nor a site the caller read already (``context["sites"]``, by ODS code)."""
 
     default_error_messages = {
         "does_not_exist": "No site has the ODS site code {value}; give the referring "
@@ -207,6 +208,9 @@ class SiteCodeField(SlugField):
                 shown = data if len(data) <= ods.MAX_LENGTH else repr(data[:10] + "…")
                 self.fail("does_not_exist", value=shown)
             data = code
+            known = self.context.get("sites", {}).get(code)
+            if known is not None:
+                return known
         return super().to_internal_value(data)
 
 

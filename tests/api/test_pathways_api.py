@@ -335,6 +335,25 @@ def test_evaluate_unknown_pathway_is_404(world, pathway):
     assert error_of(response) == (404, "not_found", None)
 
 
+@pytest.mark.parametrize(("path", "data", "content_type", "expected"), [
+    (EVALUATE, "{not json", "application/json", (400, "parse_error", None)),
+    ("/api/v1/pathways/nope/evaluate/", "{not json", "application/json",
+     (404, "not_found", None)),
+    (EVALUATE, "referring_site=RXR01", "text/plain", (415, "unsupported_media_type", None)),
+    (EVALUATE, '["RXR01"]', "application/json", (400, "invalid", None)),
+    (EVALUATE, '{"referring_site": ["RXR01"]}', "application/json",
+     (400, "does_not_exist", "referring_site")),
+    (EVALUATE, '{"referring_site": "rxr 01"}', "application/json",
+     (400, "does_not_exist", "referring_site")),
+])
+def test_evaluate_refuses_a_body_it_cannot_read_once_the_pathway_is_found(
+        world, pathway, path, data, content_type, expected):
+    """The pathway is read first (with the referring site, when the body names one): an
+    unknown pathway is a 404 whatever the body; a known one refuses a bad body as before."""
+    response = client_as(world, "anonymous").post(path, data=data, content_type=content_type)
+    assert error_of(response) == expected
+
+
 @pytest.mark.parametrize("role", ["anonymous", "referrer", "switchboard", "outsider"])
 def test_evaluate_pathway_with_nothing_published_is_404_for_anyone_but_leads(world, rotas,
                                                                            role):

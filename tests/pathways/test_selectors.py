@@ -1,19 +1,22 @@
 """Loading for the pathway rules: constant queries, only the rotas needed, same answers."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pathways.engine import evaluate
+from pathways.models import Pathway, PathwayVersion
+from pathways.publishing import version_create_draft
 from pathways.selectors import (
     evaluate_version,
     load_evaluation_context,
     load_tree,
+    pathway_versions_and_site,
     validate_version,
 )
-from rota.models import Shift
+from rota.models import Shift, Site
 from rota.selectors import schedule_around
 from tests.factories import ClinicianFactory, RotaFactory, ShiftFactory, london
 from tests.pathways.conftest import make_pathway, wide_nodes
@@ -144,3 +147,34 @@ def test_validate_version_costs_the_same_queries_for_a_small_and_a_large_tree(sm
     counted = [queries(lambda v=v: validate_version(v)) for v in small_and_large]
     assert [problems for _, problems in counted] == [[], []]
     assert counted[0][0] == counted[1][0]
+
+
+def test_a_pathways_versions_and_a_site_are_read_as_the_orm_reads_them(world, published):
+    """One query; the same instances, field for field (dates and booleans too, which
+    SQLite returns as text and integers), as the querysets it replaces."""
+    pathway, version = published
+    draft = version_create_draft(pathway=pathway, user=world.lead)
+    with CaptureQueriesContext(connection) as captured:
+        versions, site = pathway_versions_and_site(pathway.slug, world.preston.ods_code)
+    assert len(captured.captured_queries) == 1
+    expected = list(PathwayVersion.objects.filter(pathway=pathway).order_by("-number"))
+    assert [v.pk for v in versions] == [draft.pk, version.pk]
+    for mine, theirs in zip(versions, expected, strict=True):
+        assert _fields(mine) == _fields(theirs)
+        assert mine.pathway is versions[0].pathway
+    assert _fields(versions[0].pathway) == _fields(Pathway.objects.get(pk=pathway.pk))
+    assert _fields(site) == _fields(Site.objects.get(pk=world.preston.pk))
+    assert isinstance(versions[1].published_at, datetime)
+    assert versions[1].published_at.tzinfo is not None
+    assert isinstance(site.has_ir_suite, bool)
+
+
+def test_no_such_site_or_pathway_reads_as_none(world, published):
+    pathway, _ = published
+    versions, site = pathway_versions_and_site(pathway.slug, "RXX99")
+    assert len(versions) == 1 and site is None
+    assert pathway_versions_and_site("no-such-pathway", world.preston.ods_code) == ([], None)
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}

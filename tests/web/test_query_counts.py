@@ -23,11 +23,12 @@ pytestmark = pytest.mark.usefixtures("fixed_now")
 # the tree 6, the network's rotas 1, diverts 1, the schedule of the rotas the tree needs
 # two days either side 4. An outcome whose contacts reach the window's edge reads eight
 # days and four weeks too (5 each): here every rota keeps one clinician for months, so
-# it does. The API reads the pathway with its versions in one query.
+# it does. The API reads the pathway with its versions and the referring site in one
+# query, and a new session is one INSERT (no check first that its key is free).
 QUESTION_PAGE = 16
 CONFIRM_PAGE = 26  # every question answered: the outcome to confirm, its contacts resolved
 ANSWER_POSTED = 34  # evaluates twice (the page's state, then with the answer) and logs
-EVALUATE_API = 32
+EVALUATE_API = 30
 
 
 def queries(call) -> tuple[int, int]:
