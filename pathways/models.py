@@ -526,6 +526,10 @@ class ReadyTree(models.Model):
     (:class:`rota.models.AnswerGeneration`): triggers move that generation on
     every write to a site, a trust, a pathway, or a version that is not a
     draft, its nodes or their parts. Drafts are never kept ready.
+
+    ``keys`` lists, as JSON, the stored contacts the tree's steps are found by
+    (:mod:`rota.contacts`), role steps' with ``{site}`` for the referring site's
+    id: read with the tree, they save an evaluation its second query.
     """
 
     version_id = models.BigIntegerField(primary_key=True)
@@ -533,6 +537,7 @@ class ReadyTree(models.Model):
     generation = models.BigIntegerField()
     rules = models.CharField(max_length=64)
     tree = models.BinaryField()
+    keys = models.TextField(default="[]")
 
     def __str__(self) -> str:
         return f"version {self.version_id} at generation {self.generation}"

@@ -91,7 +91,7 @@ def preview(request, slug, number):
         return preview_url(slug, number, kept, at=at_text, audience=audience)
 
     try:
-        loaded = load_evaluation_context(version, at)  # once: every evaluation below reuses it
+        loaded = load_evaluation_context(version, at, site_id=site.id)  # once, for all below
         evaluation, state, error = _evaluate_keeping(context=loaded, state=state, site=site)
     except EvaluationError as refused:
         return render(request, "pathways/preview_start.html", {

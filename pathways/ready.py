@@ -12,14 +12,15 @@ asks:
   step and every role step (for each referring site) reaches over the horizon
   (:mod:`rota.contacts`), and the network's calendar and hub.
 
-So an evaluation over the horizon is one query for the tree and, at an
-outcome, one for its contacts; the walk and the escalation are the engine's
-own (:func:`pathways.engine.evaluate` over :class:`StoredSources`). The same
+So an evaluation over the horizon is one query: the tree, with the contacts
+its steps name for the referring site (kept with the tree as keys); the walk
+and the escalation are the engine's own (:func:`pathways.engine.evaluate` over
+:class:`StoredSources`). Another site's contacts are a second query. The same
 rules as everywhere decide when anything stored is served: the network's
 generation is the one it was built at (triggers move it on every write to
 what it reads), the code and data releases that built it are running
 (:data:`rota.answer_store.RULES`), and the instant lies in the horizon. When
-any of these fails, even between the two queries, the evaluation is worked out
+any of these fails, even between two queries, the evaluation is worked out
 live, as correct and slower.
 """
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -37,21 +38,37 @@ from pathways.engine import Evaluation, evaluate
 from pathways.models import ReadyTree, VersionStatus
 from pathways.tree import PlainTree
 from rota.answer_store import RULES, Sources
-from rota.contacts import finish_reached, role_key, rota_key
+from rota.contacts import ANY_SITE, finish_reached, role_key, role_key_any_site, rota_key
 
 # The version's network's build, served only at its generation, under these rules,
-# with the instant in its horizon; and the version's tree if kept at that generation.
+# with the instant in its horizon; the version's tree if kept at that generation; and,
+# in the same statement (so from the same build), the first stored row ending after
+# the instant of each contact the kept tree names, for the referring site: one probe
+# of the (network, key, end) index per key. {keys} expands a JSON list, per database.
 _READY = """
-SELECT p.network_id, b.generation, b.sources, t.tree
-FROM pathways_pathwayversion v
-JOIN pathways_pathway p ON p.id = v.pathway_id
-JOIN rota_answerbuild b ON b.network_id = p.network_id
-JOIN rota_answergeneration g ON g.network_id = b.network_id AND g.generation = b.generation
-LEFT JOIN pathways_readytree t
-  ON t.version_id = v.id AND t.generation = b.generation AND t.rules = b.rules
-WHERE v.id = %s AND v.status <> 'draft'
-  AND b.rules = %s AND b.horizon_start <= %s AND b.horizon_end > %s
+WITH ready AS (
+  SELECT p.network_id, b.generation, b.sources, t.tree, t.keys
+  FROM pathways_pathwayversion v
+  JOIN pathways_pathway p ON p.id = v.pathway_id
+  JOIN rota_answerbuild b ON b.network_id = p.network_id
+  JOIN rota_answergeneration g ON g.network_id = b.network_id AND g.generation = b.generation
+  LEFT JOIN pathways_readytree t
+    ON t.version_id = v.id AND t.generation = b.generation AND t.rules = b.rules
+  WHERE v.id = %s AND v.status <> 'draft'
+    AND b.rules = %s AND b.horizon_start <= %s AND b.horizon_end > %s
+)
+SELECT network_id, generation, sources, tree, NULL, NULL, NULL FROM ready
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, c.key, c.start, c.facts
+FROM ready r, {keys} k, rota_storedcontact c
+WHERE c.id = (SELECT s.id FROM rota_storedcontact s
+              WHERE s.network_id = r.network_id AND s.key = REPLACE(k.value, %s, %s)
+                AND s."end" > %s ORDER BY s."end" LIMIT 1)
 """
+_JSON_LIST = {
+    "postgresql": "LATERAL json_array_elements_text(r.keys::json)",
+    "sqlite": "json_each(r.keys)",
+}
 # Each step's facts at the instant: its first row ending after it (one probe of the
 # (network, key, end) index per step), while the generation still holds.
 _ONE_KEY = (
@@ -72,11 +89,13 @@ class NotStored(Exception):
 
 @dataclass(frozen=True)
 class StoredSources:
-    """:class:`pathways.engine.Sources` read from the build of one generation."""
+    """:class:`pathways.engine.Sources` read from the build of one generation;
+    ``prefetched``: contacts read with the tree, by key (their start and facts)."""
 
     network_id: int
     generation: int
     sources: Sources
+    prefetched: dict[str, tuple] = field(default_factory=dict)
 
     def calendar(self, network_id: int):
         return self.sources.calendar
@@ -101,6 +120,10 @@ class StoredSources:
                 for key in keys]
 
     def _read(self, keys: list[str], at: datetime) -> dict[str, str]:
+        found = {key: self.prefetched[key][1] for key in keys if key in self.prefetched
+                 and _aware(self.prefetched[key][0]) <= at}
+        if len(found) == len(keys):
+            return found
         moment = connection.ops.adapt_datetimefield_value(at)
         sql = _CONTACTS.format(keys=" UNION ALL ".join([_ONE_KEY] * len(keys)))
         params = [value for key in keys for value in (self.network_id, key, moment)]
@@ -111,6 +134,18 @@ class StoredSources:
         if len(found) != len(keys):  # a rota of another network, or a build since
             raise NotStored
         return found
+
+
+def tree_keys(tree: PlainTree) -> list[str]:
+    """The stored contacts ``tree``'s steps are found by, role steps' for any site."""
+    keys = set()
+    for node in tree.nodes.values():
+        for step in node.steps:
+            if step.kind == "rota" and step.rota_id:
+                keys.add(rota_key(step.rota_id))
+            elif step.kind == "role":
+                keys.add(role_key_any_site(step.role))
+    return sorted(keys)
 
 
 def _aware(value) -> datetime:
@@ -142,17 +177,22 @@ class ReadyContext:
 
 
 def ready_context(version_id: int, at: datetime, *, load_tree: Callable[[int], PlainTree],
-                  live: Callable) -> ReadyContext | None:
+                  live: Callable, site_id: int | None = None) -> ReadyContext | None:
     """The ready context of a version that is not a draft, at ``at`` in the horizon of
     its network's current build; None to load it live. Reads (and keeps) the tree
-    when it is not kept at this generation."""
+    when it is not kept at this generation. With the kept tree come the contacts its
+    steps name, role steps' for the referring site ``site_id``."""
     moment = connection.ops.adapt_datetimefield_value(at)
+    sql = _READY.format(keys=_JSON_LIST[connection.vendor])
     with connection.cursor() as cursor:
-        cursor.execute(_READY, [version_id, RULES, moment, moment])
-        row = cursor.fetchone()
-    if row is None:
+        cursor.execute(sql, [version_id, RULES, moment, moment,
+                             ANY_SITE, "" if site_id is None else str(site_id), moment])
+        rows = cursor.fetchall()
+    ready = [row for row in rows if row[0] is not None]
+    if not ready:
         return None
-    network_id, generation, sources, kept = row
+    network_id, generation, sources, kept = ready[0][:4]
+    prefetched = {row[4]: (row[5], row[6]) for row in rows if row[0] is None}
     if kept is not None:
         tree = pickle.loads(kept)  # noqa: S301 - written by this code, in our own database
     else:
@@ -162,9 +202,11 @@ def ready_context(version_id: int, at: datetime, *, load_tree: Callable[[int], P
             ReadyTree.objects.bulk_create(
                 [ReadyTree(version_id=version_id, network_id=network_id,
                            generation=generation, rules=RULES,
-                           tree=pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))],
+                           tree=pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL),
+                           keys=json.dumps(tree_keys(tree)))],
                 update_conflicts=True, unique_fields=["version_id"],
-                update_fields=["network_id", "generation", "rules", "tree"],
+                update_fields=["network_id", "generation", "rules", "tree", "keys"],
             )
-    stored = StoredSources(network_id, generation, pickle.loads(sources))  # noqa: S301
+    stored = StoredSources(network_id, generation, pickle.loads(sources),  # noqa: S301
+                           prefetched)
     return ReadyContext(tree=tree, at=at, stored=stored, live=live)

@@ -285,7 +285,7 @@ def refer(request, slug):
             link_text=f"Start again: {pathway.title}",
         )
     try:
-        context = load_evaluation_context(version, now)
+        context = load_evaluation_context(version, now, site_id=site.id)
     except EvaluationError as error:
         return _restart_problem(request, pathway, error.message)
     flow = _Flow(request, pathway, version, site, state, now, context)

@@ -48,6 +48,16 @@ def role_key(role: str, site_id: int) -> str:
     return f"role:{site_id}:{role}"
 
 
+# In a role key kept for any referring site, where the site's id goes.
+ANY_SITE = "{site}"
+
+
+def role_key_any_site(role: str) -> str:
+    """:func:`role_key` with :data:`ANY_SITE` for the site: ``ANY_SITE`` replaced by a
+    site's id gives that site's key."""
+    return f"role:{ANY_SITE}:{role}"
+
+
 def reached(
     schedule: Schedule, *, at: datetime, rota_id: int | None = None,
     network_id: int | None = None, role: str = "", site_id: int | None = None,
