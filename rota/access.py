@@ -198,8 +198,9 @@ def may_read_decision(user, *, network_id: int, made_in_this_session: bool) -> b
 # --- What a viewer sees of on-call answers ---------------------------------------------------
 
 
-def viewer_for(user, network_id: int) -> Viewer:
-    """What ``user`` may see in network ``network_id``: contacts by the role held there."""
+def viewer_for(user, network_id: int | None) -> Viewer:
+    """What ``user`` may see in network ``network_id``: contacts by the role held there;
+    ``None``: in any network where the user holds no role."""
     if is_admin(user):
         return Viewer(True, EVERY_CONTACT, frozenset(ROLES), is_admin=True)
     roles = roles_in(user, network_id)

@@ -560,7 +560,7 @@ def refresh(*, now: datetime) -> dict[int, int]:
 # instant is its first row ending after it: one probe of the (rota, end)
 # index per rota, however many rows the horizon holds.
 _SERVED = """
-SELECT a.rota_id, a.network_id, r.name, a.answer, a.answer_staff, a.answer_public
+SELECT a.rota_id, a.network_id, r.name, {column}
 FROM rota_rota r
 JOIN rota_storedanswer a ON a.id = (
     SELECT s.id FROM rota_storedanswer s
@@ -571,54 +571,86 @@ JOIN rota_answergeneration g ON g.network_id = b.network_id AND g.generation = b
 WHERE {which} AND a.network_id = r.network_id AND a.start <= %s
   AND b.rules = %s AND b.horizon_start <= %s AND b.horizon_end > %s
 """
-_ONE_ROTA = _SERVED.format(which="r.slug = %s")
-_ONE_NETWORK = _SERVED.format(
-    which="r.network_id = (SELECT n.id FROM rota_network n WHERE n.slug = %s)",
-)
+_ONE_ROTA = "r.slug = %s"
+_ONE_NETWORK = "r.network_id = (SELECT n.id FROM rota_network n WHERE n.slug = %s)"
+_EVERY_READER = tuple(name for name, _ in READERS)
 
 
 @dataclass(frozen=True)
 class Served:
-    """Stored answers found for a question: the network's, rendered for every reader."""
+    """Stored answers found for a question: the network's, each in the one rendering
+    read for its reader there (``column``: a name of :data:`READERS`)."""
 
     network_id: int
-    rows: list[tuple]  # (rota id, rota name, then one rendering per reader)
+    column: str
+    rows: list[tuple]  # (rota id, rota name, the rendering)
 
     def json(self, viewer: Viewer, at: datetime) -> str:
         """The API's body, ``{"at": ..., "answers": [...]}``, as ``viewer`` may see it."""
         instant = render(iso(at))
-        column = next((n for n, (_, reader) in enumerate(READERS)
-                       if (reader.sees_names, reader.visibilities)
-                       == (viewer.sees_names, viewer.visibilities)), None)
-        if column is None:  # a reader of another kind: redact the whole answer
+        if self.column == _reader_column(viewer):
+            texts = [row[2] for row in self.rows]
+        elif self.column == "answer":  # a reader of another kind: redact the whole answer
             texts = [render(redact(json.loads(row[2]), viewer)) for row in self.rows]
         else:
-            texts = [row[2 + column] for row in self.rows]
+            raise ValueError(f"Read as {self.column}, which this reader may not be sent.")
         answers = ",".join(texts).replace(_BLANK_AT, f'"at":{instant}')
         return f'{{"at":{instant},"answers":[{answers}]}}'
 
 
-def _served(sql: str, slug: str, at: datetime) -> Served | None:
+def _reader_column(viewer: Viewer) -> str | None:
+    """The stored rendering that is exactly what ``viewer`` may see, if one is."""
+    return next((name for name, reader in READERS
+                 if (reader.sees_names, reader.visibilities)
+                 == (viewer.sees_names, viewer.visibilities)), None)
+
+
+def _column_read(viewer: Viewer) -> str:
+    """The rendering read for ``viewer``: its own, or the whole answer to redact."""
+    return _reader_column(viewer) or "answer"
+
+
+def _served(which: str, slug: str, at: datetime, reader: Viewer,
+            readers: dict[int, Viewer]) -> Served | None:
+    # Only the rendering the caller is sent is read: the network decides it, so the
+    # choice is made in the query (the renderings not chosen stay out of line).
+    chosen = {network_id: _column_read(viewer) for network_id, viewer in readers.items()}
+    branches, params = [], []
+    for name in _EVERY_READER:
+        ids = sorted(network_id for network_id, column in chosen.items() if column == name)
+        if ids:
+            branches.append(f"WHEN a.network_id IN ({', '.join(['%s'] * len(ids))}) "
+                            f"THEN a.{name}")
+            params += ids
+    column = (f"CASE {' '.join(branches)} ELSE a.{_column_read(reader)} END" if branches
+              else f"a.{_column_read(reader)}")
     moment = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [moment, slug, moment, RULES, moment, moment])
+        cursor.execute(_SERVED.format(column=column, which=which),
+                       [*params, moment, slug, moment, RULES, moment, moment])
         found = cursor.fetchall()
     if not found:
         return None
+    network_id = found[0][1]
     # As live: by rota name, then id.
-    return Served(found[0][1], sorted(((row[0], *row[2:]) for row in found),
-                                      key=lambda row: (row[1], row[0])))
+    return Served(network_id, chosen.get(network_id, _column_read(reader)),
+                  sorted(((row[0], row[2], row[3]) for row in found),
+                         key=lambda row: (row[1], row[0])))
 
 
-def stored_answer(rota_slug: str, at: datetime) -> Served | None:
-    """The rota's stored answer at ``at``, or None to answer live."""
-    return _served(_ONE_ROTA, rota_slug, at)
+def stored_answer(rota_slug: str, at: datetime, reader: Viewer = ANONYMOUS,
+                  readers: dict[int, Viewer] | None = None) -> Served | None:
+    """The rota's stored answer at ``at``, or None to answer live, for ``readers``'s
+    viewer in its network if there is one there, else ``reader``'s."""
+    return _served(_ONE_ROTA, rota_slug, at, reader, readers or {})
 
 
-def stored_board(network_slug: str, at: datetime) -> Served | None:
-    """Every rota's stored answer at ``at``, or None to answer live.
+def stored_board(network_slug: str, at: datetime, reader: Viewer = ANONYMOUS,
+                 readers: dict[int, Viewer] | None = None) -> Served | None:
+    """Every rota's stored answer at ``at``, or None to answer live; the readers as
+    for :func:`stored_answer`.
 
     A fresh build covers every rota of its network over its whole horizon
     (a rota added since moved the generation), so rows found are all rows.
     """
-    return _served(_ONE_NETWORK, network_slug, at)
+    return _served(_ONE_NETWORK, network_slug, at, reader, readers or {})

@@ -37,7 +37,7 @@ from api.views import (
 from common import ods
 from common.london import local
 from rota import models, services
-from rota.access import Kind, may_change, viewer_for
+from rota.access import Kind, may_change, member_network_ids, viewer_for
 from rota.answer_store import stored_answer, stored_board
 from rota.oncall import resolve_timeline
 from rota.presentation import (
@@ -317,7 +317,14 @@ def oncall(request):
     # Built ahead and still current: one read (rota.answer_store); else live.
     stored = None
     if re.fullmatch(SLUG_PATTERN, slug):
-        stored = stored_answer(slug, at) if rota_slug else stored_board(slug, at)
+        # Only what the caller is sent is read: as it may see it in each network it
+        # holds a role in, and elsewhere.
+        user = request.user
+        reader = viewer_for(user, None)
+        readers = {network_id: viewer_for(user, network_id)
+                   for network_id in member_network_ids(user)}
+        stored = (stored_answer(slug, at, reader, readers) if rota_slug
+                  else stored_board(slug, at, reader, readers))
     if stored is not None:
         # Stored rendered for each kind of reader: sent as stored.
         return HttpResponse(stored.json(viewer_for(request.user, stored.network_id), at),

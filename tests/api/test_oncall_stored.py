@@ -97,6 +97,30 @@ def test_a_stored_answer_costs_one_query(world, busy):
         assert len(queries) == 1, [q["sql"] for q in queries]
 
 
+@pytest.mark.parametrize(("role", "column"), [
+    ("anonymous", "answer_public"), ("outsider", "answer_public"),
+    ("referrer", "answer_staff"), ("switchboard", "answer"), ("token", "answer"),
+    ("admin", "answer"),
+])
+def test_each_caller_reads_only_the_rendering_it_is_sent(world, busy, monkeypatch, role,
+                                                         column):
+    """Controls H-28. The rendering is chosen in the query, by the caller's role in the
+    rota's network (the others are kept out of line and not fetched)."""
+    from rota import api
+
+    answer_store.build(world.network.id, now=NOW)
+    read = []
+
+    def spy(*args):
+        served = answer_store.stored_answer(*args)
+        read.append(served.column)
+        return served
+
+    monkeypatch.setattr(api, "stored_answer", spy)
+    _ask(client_as(world, role), rota="lsc-ir", at="2026-05-12T10:00")
+    assert read == [column]
+
+
 def test_a_cover_shows_in_the_very_next_answer(world, busy):
     """Controls H-28."""
     answer_store.refresh(now=NOW)
@@ -170,18 +194,32 @@ def test_a_network_gone_leaves_no_stored_answers(world, busy):
 
 
 def test_a_reader_of_another_kind_gets_the_whole_answer_redacted_for_them(world, busy):
+    """Controls H-28. A reader with no rendering of its own: the whole answer, redacted."""
     from rota.presentation import redact
     from rota.visibility import PUBLIC_ONLY, Viewer
 
     answer_store.build(world.network.id, now=NOW)
-    served = answer_store.stored_answer("lsc-ir", NOW)
     unusual = Viewer(True, PUBLIC_ONLY)
+    served = answer_store.stored_answer("lsc-ir", NOW, unusual)
+    assert served.column == "answer"
     body = json.loads(served.json(unusual, NOW))
     whole = json.loads(served.json(Viewer(True, answer_store.READERS[0][1].visibilities), NOW))
     assert body["answers"] == [redact(a, unusual) for a in whole["answers"]]
     assert body["answers"][0]["clinicians"][0]["contacts"] == [
         c for c in whole["answers"][0]["clinicians"][0]["contacts"] if c["visibility"] == "public"
     ]
+
+
+def test_a_rendering_read_for_one_reader_is_not_sent_to_another(world, busy):
+    """Controls H-28. A public rendering is less than a referrer may see: never sent in
+    its place."""
+    from rota.visibility import STAFF_VISIBLE, Viewer
+
+    answer_store.build(world.network.id, now=NOW)
+    served = answer_store.stored_answer("lsc-ir", NOW)
+    assert served.column == "answer_public"
+    with pytest.raises(ValueError, match="answer_public"):
+        served.json(Viewer(True, STAFF_VISIBLE), NOW)
 
 
 def _random_write(rng, world, rotas, ir_rotas, people):
