@@ -13,8 +13,9 @@ from bench.load import (
     add_ratios,
     case_requests,
     check_database_url,
-    fastest_floor,
     missed_targets,
+    run_order,
+    typical_floor,
 )
 
 
@@ -83,11 +84,33 @@ def test_load_reports_every_missed_target_and_none_when_met():
     ]
 
 
-def test_ratios_use_the_fastest_floor_in_each_mode():
-    first, midway, last = _result("floor", 2.0), _result("floor", 5.0), _result("floor", 3.0)
-    midway.cold = Measure(1, 100, 1.5, 3.0, 10.0, 0)  # cold was fastest midway
-    floor = fastest_floor([first, midway, last])
-    assert (floor.cold.p50_ms, floor.warm[1].p50_ms, floor.warm[8].p50_ms) == (1.5, 2.0, 2.0)
-    results = [floor, _result("evaluate-preview", 6.0)]
-    add_ratios(results)
-    assert results[1].ratios == {"cold_1": 4.0, "warm_1": 3.0, "warm_8": 3.0}
+def test_each_case_with_a_target_runs_between_two_floors():
+    assert run_order(["calendar-feed", "oncall-demo", "evaluate-logged"]) == [
+        "floor", "oncall-demo", "floor", "evaluate-logged", "floor", "calendar-feed", "floor",
+    ]
+    assert run_order(["oncall-demo"]) == ["floor", "oncall-demo", "floor"]
+
+
+def test_each_case_is_divided_by_the_mean_of_the_floors_either_side_of_it():
+    sequence = [_result("floor", 2.0), _result("evaluate-preview", 6.0), _result("floor", 4.0),
+                _result("evaluate-logged", 9.0), _result("calendar-feed", 90.0),
+                _result("floor", 2.0)]
+    sequence[2].cold = Measure(1, 100, 6.0, 12.0, 10.0, 0)  # cold slower there
+    add_ratios(sequence)
+    preview, logged, feed = sequence[1], sequence[3], sequence[4]
+    assert preview.ratios == {"cold_1": 1.5, "warm_1": 2.0, "warm_8": 2.0}
+    assert preview.floor_p50_ms == {"cold_1": 4.0, "warm_1": 3.0, "warm_8": 3.0}
+    assert logged.ratios == {"cold_1": 2.2, "warm_1": 3.0, "warm_8": 3.0}
+    assert feed.ratios["warm_1"] == 30.0
+    assert typical_floor([sequence[0], sequence[2], sequence[5]]).warm[1].p50_ms == 2.0
+
+
+def test_national_over_demo_compares_each_to_its_own_floors():
+    """The demo case in a slow moment, the national one in a fast one: the same work."""
+    sequence = [_result("floor", 4.0), _result("oncall-demo", 4.0), _result("floor", 4.0),
+                _result("oncall-national", 2.2), _result("floor", 2.0),
+                _result("board-40-rotas", 4.0), _result("floor", 2.0),
+                _result("evaluate-preview", 5.0), _result("floor", 2.0),
+                _result("evaluate-logged", 7.0), _result("floor", 2.0)]
+    add_ratios(sequence)
+    assert missed_targets(sequence) == []
